@@ -1,0 +1,99 @@
+"""Output formats, the output context, and text safety shared by every renderer."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any, TextIO
+
+from kb.errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class Format(str, Enum):
+    rich = "rich"
+    plain = "plain"
+    json = "json"
+    jsonl = "jsonl"
+    ids = "ids"
+    toml = "toml"
+    github = "github"
+
+
+# C0/C1 controls (except tab/newline), DEL and bidi overrides: never sent to a terminal.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: object) -> str:
+    """Text with control characters and escape sequences made visible (\\x1b) instead of live."""
+    return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], str(text))
+
+
+def cell(text: object) -> str:
+    """A value for one tab-separated field: safe, on one line, no tabs."""
+    return " ".join(safe(text).replace("\t", " ").split())
+
+
+@dataclass
+class Output:
+    """Where and how to write: the data stream, colour, and width (for rich)."""
+
+    stream: TextIO = field(default_factory=lambda: sys.stdout)
+    color: bool = True
+    width: int | None = None
+    _console: Console | None = None
+
+    def write(self, text: str = "") -> None:
+        self.stream.write(text + "\n")
+
+    def row(self, *values: object) -> None:
+        self.write("\t".join(cell(v) for v in values))
+
+    def json(self, data: Any) -> None:
+        self.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+    def jsonl(self, items: Iterable[Any]) -> None:
+        for item in items:
+            self.write(json.dumps(item, ensure_ascii=False, default=str))
+
+    @property
+    def console(self) -> Console:
+        """A rich console on the data stream (rich is imported only when asked for)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(
+                file=self.stream,
+                no_color=not self.color,
+                highlight=False,
+                markup=False,
+                emoji=False,
+                width=self.width,
+                soft_wrap=False,
+            )
+        return self._console
+
+
+def default_format(stream: TextIO | None = None) -> Format:
+    target = stream or sys.stdout
+    return Format.rich if target.isatty() else Format.plain
+
+
+def color_wanted(no_color_flag: bool) -> bool:
+    return not no_color_flag and "NO_COLOR" not in os.environ
+
+
+def pick(renderers: Mapping[Format, Callable[..., None]], fmt: Format, command: str
+         ) -> Callable[..., None]:
+    """The renderer for a format, or a usage error listing the formats this command offers."""
+    if fmt not in renderers:
+        offered = ", ".join(f.value for f in renderers)
+        raise UsageError(f"{command} does not support --format {fmt.value}; choose from: {offered}")
+    return renderers[fmt]

@@ -1,0 +1,78 @@
+"""Selecting facts: by id (with close-match suggestions) and by filters shared by list/search."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from kb.errors import UsageError
+from kb.loading import KnowledgeBase
+from kb.models import Fact
+
+
+def suggest(wanted: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
+    return difflib.get_close_matches(wanted, list(candidates), n=limit, cutoff=0.6)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    found: tuple[Fact, ...]
+    unknown: tuple[str, ...]
+    suggestions: dict[str, list[str]]
+
+
+def lookup_facts(kb: KnowledgeBase, ids: Sequence[str]) -> Lookup:
+    """Facts in the order asked for; unknown ids with their closest known ids.
+
+    Ids are only ever looked up among the KB's fact files, never used as paths.
+    """
+    wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
+    found, missing = kb.get_facts(wanted)
+    suggestions = {m: suggest(m, kb.fact_paths) for m in missing}
+    return Lookup(tuple(found[i] for i in wanted if i in found), tuple(missing), suggestions)
+
+
+@dataclass(frozen=True)
+class Filters:
+    subject: str | None = None
+    topic: str | None = None
+    tag: str | None = None
+    source: str | None = None
+    status: str | None = None
+
+    def resolved(self, kb: KnowledgeBase) -> Filters:
+        """Check the filter values against the KB (subject aliases become ids)."""
+        subject = self.subject
+        if subject is not None:
+            found = kb.resolve_subject(subject)
+            if found is None:
+                raise UsageError(_unknown("subject", subject, kb.subjects))
+            subject = found.id
+        vocab = kb.settings
+        checks = ((self.topic, "topic", vocab.topics), (self.status, "status", vocab.statuses),
+                  (self.source, "source", tuple(kb.sources)))
+        for value, name, allowed in checks:
+            if value is not None and value not in allowed:
+                raise UsageError(_unknown(name, value, allowed))
+        return Filters(subject, self.topic, self.tag, self.source, self.status)
+
+    def match(self, fact: Fact) -> bool:
+        return (
+            (self.subject is None or fact.subject == self.subject)
+            and (self.topic is None or self.topic in fact.topics)
+            and (self.tag is None or self.tag in fact.tags)
+            and (self.source is None or self.source in fact.sources)
+            and (self.status is None or fact.status == self.status)
+        )
+
+
+def _unknown(kind: str, value: str, allowed: Iterable[str]) -> str:
+    close = suggest(value, allowed)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"unknown {kind} {value!r}{hint}"
+
+
+def select_facts(kb: KnowledgeBase, filters: Filters) -> tuple[Fact, ...]:
+    checked = filters.resolved(kb)
+    return tuple(f for f in sorted(kb.facts.values(), key=lambda f: f.id) if checked.match(f))

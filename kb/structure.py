@@ -1,0 +1,161 @@
+"""Per-entry structural checks, driven entirely by the declarations in kb.schema.
+
+These need nothing but the entry itself; cross-file rules live in kb.validation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kb.schema import FIELDS_BY_KIND, ID_PATTERN, URL_PATTERN, Field
+from kb.tomlpos import KeyPath
+
+# C0/C1 control characters (tab and newline allowed), DEL, and bidirectional overrides,
+# which can hide or reorder text on a terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_NAMES = {"\x1b": "ESC (escape sequence)", "\x00": "NUL", "\r": "carriage return"}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A structural problem located by key path (turned into a positioned Problem later)."""
+
+    path: KeyPath
+    code: str
+    message: str
+
+
+def control_char(text: str) -> str | None:
+    """Describe the first control character in text, or None."""
+    found = _CONTROL.search(text)
+    if not found:
+        return None
+    char = found.group()
+    return _CONTROL_NAMES.get(char, f"U+{ord(char):04X}")
+
+
+def check_entry(kind: str, data: dict[str, Any], stem: str | None = None) -> list[Issue]:
+    """Every structural issue of one entry of `kind` (fact, source, subject or kb)."""
+    fields = FIELDS_BY_KIND[kind]
+    issues = list(_check_table(fields, data, ()))
+    if kind != "kb":
+        issues.extend(_check_identity(data, stem))
+    if kind == "fact":
+        issues.extend(_check_fact_rules(data))
+    return issues
+
+
+def _check_table(fields: tuple[Field, ...], data: dict[str, Any], at: KeyPath) -> Iterator[Issue]:
+    known = {f.name: f for f in fields}
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            allowed = ", ".join(known)
+            yield Issue((*at, key), "KB010", f"unknown key {key!r}{hint}; allowed: {allowed}")
+    for spec in fields:
+        if spec.name not in data:
+            if spec.required:
+                code = "KB021" if spec.type == "table-array" else "KB011"
+                yield Issue(at, code, f"missing required field {spec.name!r}")
+            continue
+        yield from _check_value(spec, data[spec.name], (*at, spec.name))
+
+
+def _type_name(value: object) -> str:
+    names = {str: "string", int: "integer", float: "float", bool: "boolean", list: "array",
+             dict: "table", dt.datetime: "datetime", dt.date: "date", dt.time: "time"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _check_value(spec: Field, value: Any, at: KeyPath) -> Iterator[Issue]:
+    if spec.type == "date":
+        if type(value) is not dt.date:
+            yield Issue(at, "KB020", f"{spec.name!r} must be a TOML date like 2024-05-01, "
+                        f"not {_type_name(value)} {value!r}")
+        return
+    if spec.type == "string":
+        if not isinstance(value, str):
+            yield Issue(at, "KB012", f"{spec.name!r} must be a string, not {_type_name(value)}")
+            return
+        yield from _check_string(spec, value, at)
+        return
+    if not isinstance(value, list):
+        yield Issue(at, "KB012", f"{spec.name!r} must be an array, not {_type_name(value)}")
+        return
+    if spec.min_items and len(value) < spec.min_items:
+        code = "KB021" if spec.type == "table-array" else "KB017"
+        yield Issue(at, code, f"{spec.name!r} needs at least {spec.min_items} item(s)")
+    if spec.type == "table-array":
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                yield Issue(at, "KB012", f"{spec.name!r} items must be tables")
+                continue
+            yield from _check_table(spec.item_fields, item, (at[-1], index))
+        return
+    yield from _check_string_items(spec, value, at)
+
+
+def _check_string_items(spec: Field, value: list[Any], at: KeyPath) -> Iterator[Issue]:
+    seen: set[str] = set()
+    for item in value:
+        if not isinstance(item, str):
+            yield Issue(at, "KB012", f"{spec.name!r} items must be strings, "
+                        f"not {_type_name(item)}")
+            continue
+        if item in seen:
+            yield Issue(at, "KB024", f"{spec.name!r} lists {item!r} twice")
+        seen.add(item)
+        yield from _check_string(spec, item, at)
+
+
+def _check_string(spec: Field, value: str, at: KeyPath) -> Iterator[Issue]:
+    bad = control_char(value)
+    if bad:
+        yield Issue(at, "KB018", f"{spec.name!r} contains a control character ({bad})")
+        return
+    length = len(value)
+    if spec.min_length is not None and length < spec.min_length:
+        yield Issue(at, "KB017", f"{spec.name!r} is {length} characters; "
+                    f"minimum is {spec.min_length}")
+    if spec.max_length is not None and length > spec.max_length:
+        yield Issue(at, "KB017", f"{spec.name!r} is {length} characters; "
+                    f"maximum is {spec.max_length}")
+    if spec.pattern and not re.fullmatch(spec.pattern, value):
+        yield _pattern_issue(spec, value, at)
+
+
+def _pattern_issue(spec: Field, value: str, at: KeyPath) -> Issue:
+    if spec.pattern == URL_PATTERN:
+        return Issue(at, "KB019", f"{spec.name!r} must be an http:// or https:// URL, "
+                     f"not {value!r}")
+    if spec.name == "id":
+        return Issue(at, "KB013", f"id {value!r} is not kebab-case ([a-z0-9]+(-[a-z0-9]+)*)")
+    return Issue(at, "KB016", f"{spec.name!r} value {value!r} does not match {spec.pattern}")
+
+
+def _check_identity(data: dict[str, Any], stem: str | None) -> Iterator[Issue]:
+    entry_id = data.get("id")
+    if stem is None or not isinstance(entry_id, str) or entry_id == stem:
+        return
+    if re.fullmatch(ID_PATTERN, entry_id):
+        yield Issue(("id",), "KB014", f"id {entry_id!r} does not match the file name "
+                    f"{stem + '.toml'!r}")
+
+
+def _check_fact_rules(data: dict[str, Any]) -> Iterator[Issue]:
+    if ("attribute" in data) != ("value" in data):
+        present = "attribute" if "attribute" in data else "value"
+        missing = "value" if present == "attribute" else "attribute"
+        yield Issue((present,), "KB022", f"{present!r} is given without {missing!r}")
+    status = data.get("status", "established")
+    if status != "established" and not data.get("note"):
+        yield Issue(("status",), "KB023", f"status {status!r} needs a 'note' explaining why")
+    related = data.get("related")
+    if isinstance(related, list) and data.get("id") in related:
+        yield Issue(("related",), "KB032", "a fact cannot be related to itself")

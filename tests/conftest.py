@@ -1,0 +1,47 @@
+"""Shared fixtures. Every test runs with an isolated environment: no KB_DIR, an index and
+cache directory of its own, a fixed terminal width and no colour settings leaking in."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_KB = REPO / "entries"
+MINI_KB = Path(__file__).resolve().parent / "fixtures" / "mini-kb"
+SHARED_SOURCES = REPO.parent / "shared" / "sources"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+                 ) -> Iterator[None]:
+    cache = tmp_path_factory.mktemp("cache")
+    for name in ("KB_DIR", "KB_SNAPSHOTS", "NO_COLOR", "FORCE_COLOR", "KB_INDEX_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("LINES", "40")
+    monkeypatch.setenv("TERM", "dumb")
+    yield
+
+
+@pytest.fixture
+def mini_kb(tmp_path: Path) -> Path:
+    """A writable copy of the tiny test KB (with its own snapshots)."""
+    target = tmp_path / "mini-kb"
+    shutil.copytree(MINI_KB, target)
+    return target
+
+
+@pytest.fixture
+def shipped_kb() -> Path:
+    return SHIPPED_KB
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
