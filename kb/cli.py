@@ -159,6 +159,41 @@ def list_command(
         raise typer.Exit(1)
 
 
+@app.command("validate")
+@handle_errors
+def validate_command(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Entry files to report on (default: the whole KB). Cross-file rules still use "
+        "the whole KB.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings and notices fail too.")]
+    = False,
+    snapshots: Annotated[str | None, typer.Option(
+        "--snapshots", help="Directory of source snapshots (default: $KB_SNAPSHOTS, else "
+        "kb.toml's snapshots).", show_default=False)] = None,
+    fmt: FormatOpt = None,
+    kb_path: KbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Check entries: every problem at once, as path:line:col: CODE message.
+
+    Exit 0 when valid, 1 when there are problems, 2 on usage errors.
+
+    Examples: kb validate --strict;  kb validate entries/facts/x.toml -f github
+    """
+    from kb.locate import find_kb
+    from kb.render.problems import RENDERERS, summary_line
+    from kb.validation import validate
+
+    chosen, out = output_for(fmt, no_color)
+    render = pick(RENDERERS, chosen, "validate")
+    result = validate(find_kb(kb_path), paths, snapshots)
+    render(result, out)
+    sys.stdout.flush()
+    message(summary_line(result, strict), "")
+    if not result.ok(strict):
+        raise typer.Exit(1)
+
+
 def run() -> int:
     """Entry point: run the app, with no traceback for a closed pipe or Ctrl-C."""
     try:

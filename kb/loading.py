@@ -101,8 +101,13 @@ def _decode(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        return None, problem(shown, line, column, "KB001",
-                             f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded")
+        return None, problem(
+            shown,
+            line,
+            column,
+            "KB001",
+            f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded",
+        )
 
 
 def parse_text(text: str, shown: str) -> tuple[dict[str, Any] | None, Problem | None]:
@@ -127,8 +132,13 @@ def read_entry(path: Path, kind: str) -> RawEntry:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            found = problem(shown, 1, 1, "KB002",
-                            f"file is {size} bytes; the limit is {MAX_FILE_BYTES} (64 KiB)")
+            found = problem(
+                shown,
+                1,
+                1,
+                "KB002",
+                f"file is {size} bytes; the limit is {MAX_FILE_BYTES} (64 KiB)",
+            )
             return RawEntry(path, kind, None, None, (found,))
         raw = path.read_bytes()
     except OSError as error:
@@ -167,8 +177,8 @@ class KnowledgeBase:
         self.root = root
         self.settings = read_settings(root)
         self.problems: list[Problem] = []
-        self.sources: dict[str, Source] = self._load_kind("source")  # type: ignore[assignment]
-        self.subjects: dict[str, Subject] = self._load_kind("subject")  # type: ignore[assignment]
+        self.sources: dict[str, Source] = self._load_kind("source")
+        self.subjects: dict[str, Subject] = self._load_kind("subject")
 
     def _load_kind(self, kind: str, paths: Iterable[Path] | None = None) -> dict[str, Any]:
         loaded: dict[str, Any] = {}

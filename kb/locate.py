@@ -21,11 +21,10 @@ def shipped_kb() -> Path | None:
 
 def _walk_up(start: Path) -> Path | None:
     for directory in (start, *start.parents):
-        candidate = directory / "entries"
-        if (candidate / SETTINGS_FILE).is_file():
-            return candidate
-        if (directory / SETTINGS_FILE).is_file() and directory.name == "entries":
+        if (directory / SETTINGS_FILE).is_file():
             return directory
+        if (directory / "entries" / SETTINGS_FILE).is_file():
+            return directory / "entries"
     return None
 
 
@@ -34,12 +33,13 @@ def find_kb(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = N
     given = explicit if explicit is not None else os.environ.get("KB_DIR") or None
     if given is not None:
         root = Path(given).expanduser()
-        if root.is_dir() and not (root / SETTINGS_FILE).is_file():
-            if (root / "entries" / SETTINGS_FILE).is_file():
-                return (root / "entries").resolve()
+        if not (root / SETTINGS_FILE).is_file() and (root / "entries" / SETTINGS_FILE).is_file():
+            return (root / "entries").resolve()
         if not (root / SETTINGS_FILE).is_file():
             origin = "--kb" if explicit is not None else "KB_DIR"
-            raise KbNotFoundError(f"{origin}: no knowledge base at {root} (missing {SETTINGS_FILE})")
+            raise KbNotFoundError(
+                f"{origin}: no knowledge base at {root} (missing {SETTINGS_FILE})"
+            )
         return root.resolve()
     found = _walk_up((cwd or Path.cwd()).resolve()) or shipped_kb()
     if found is None:

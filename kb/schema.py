@@ -158,8 +158,13 @@ SOURCE_FIELDS: tuple[Field, ...] = (
         pattern=URL_PATTERN,
         max_length=2000,
     ),
-    Field("kind", "string", True, "Kind of document, from the `source_kinds` vocabulary.",
-          vocabulary="source_kinds"),
+    Field(
+        "kind",
+        "string",
+        True,
+        "Kind of document, from the `source_kinds` vocabulary.",
+        vocabulary="source_kinds",
+    ),
     Field(
         "reliability",
         "string",
@@ -184,8 +189,13 @@ SOURCE_FIELDS: tuple[Field, ...] = (
         pattern=SNAPSHOT_PATTERN,
         max_length=200,
     ),
-    Field("sha256", "string", True, "SHA-256 of the snapshot file, lowercase hex.",
-          pattern=SHA256_PATTERN),
+    Field(
+        "sha256",
+        "string",
+        True,
+        "SHA-256 of the snapshot file, lowercase hex.",
+        pattern=SHA256_PATTERN,
+    ),
 )
 
 SUBJECT_FIELDS: tuple[Field, ...] = (
@@ -199,27 +209,65 @@ SUBJECT_FIELDS: tuple[Field, ...] = (
         min_length=1,
         max_length=80,
     ),
-    Field("kind", "string", True, "Kind of subject, from the `subject_kinds` vocabulary.",
-          vocabulary="subject_kinds"),
+    Field(
+        "kind",
+        "string",
+        True,
+        "Kind of subject, from the `subject_kinds` vocabulary.",
+        vocabulary="subject_kinds",
+    ),
     Field("description", "string", False, "One or two sentences.", max_length=600),
 )
 
 KB_FIELDS: tuple[Field, ...] = (
     Field("name", "string", True, "Name of the knowledge base.", min_length=1, max_length=120),
     Field("description", "string", False, "What the knowledge base covers.", max_length=1000),
-    Field("topics", "string-array", True, "Vocabulary of fact topics.", min_items=1,
-          pattern=ID_PATTERN),
-    Field("source_kinds", "string-array", True, "Vocabulary of source kinds.", min_items=1,
-          pattern=ID_PATTERN),
-    Field("reliability_levels", "string-array", True,
-          "Vocabulary of reliability levels, most reliable first.", min_items=1,
-          pattern=ID_PATTERN),
-    Field("statuses", "string-array", True, "Vocabulary of fact statuses.", min_items=1,
-          pattern=ID_PATTERN),
-    Field("subject_kinds", "string-array", True, "Vocabulary of subject kinds.", min_items=1,
-          pattern=ID_PATTERN),
-    Field("snapshots", "string", False,
-          "Directory of source snapshots, relative to kb.toml (optional)."),
+    Field(
+        "topics",
+        "string-array",
+        True,
+        "Vocabulary of fact topics.",
+        min_items=1,
+        pattern=ID_PATTERN,
+    ),
+    Field(
+        "source_kinds",
+        "string-array",
+        True,
+        "Vocabulary of source kinds.",
+        min_items=1,
+        pattern=ID_PATTERN,
+    ),
+    Field(
+        "reliability_levels",
+        "string-array",
+        True,
+        "Vocabulary of reliability levels, most reliable first.",
+        min_items=1,
+        pattern=ID_PATTERN,
+    ),
+    Field(
+        "statuses",
+        "string-array",
+        True,
+        "Vocabulary of fact statuses.",
+        min_items=1,
+        pattern=ID_PATTERN,
+    ),
+    Field(
+        "subject_kinds",
+        "string-array",
+        True,
+        "Vocabulary of subject kinds.",
+        min_items=1,
+        pattern=ID_PATTERN,
+    ),
+    Field(
+        "snapshots",
+        "string",
+        False,
+        "Directory of source snapshots, relative to kb.toml (optional).",
+    ),
 )
 
 FIELDS_BY_KIND: dict[str, tuple[Field, ...]] = {

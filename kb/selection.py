@@ -50,8 +50,11 @@ class Filters:
                 raise UsageError(_unknown("subject", subject, kb.subjects))
             subject = found.id
         vocab = kb.settings
-        checks = ((self.topic, "topic", vocab.topics), (self.status, "status", vocab.statuses),
-                  (self.source, "source", tuple(kb.sources)))
+        checks = (
+            (self.topic, "topic", vocab.topics),
+            (self.status, "status", vocab.statuses),
+            (self.source, "source", tuple(kb.sources)),
+        )
         for value, name, allowed in checks:
             if value is not None and value not in allowed:
                 raise UsageError(_unknown(name, value, allowed))

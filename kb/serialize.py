@@ -37,12 +37,12 @@ def subject_dict(subject: Subject) -> dict[str, Any]:
 def provenance_list(fact: Fact, kb: KnowledgeBase | None = None) -> list[dict[str, Any]]:
     items = []
     for prov in fact.provenance:
-        item: dict[str, Any] = {"source": prov.source, "quote": prov.quote,
-                                "locator": prov.locator}
+        item: dict[str, Any] = {"source": prov.source, "quote": prov.quote, "locator": prov.locator}
         source = kb.sources.get(prov.source) if kb else None
         if source is not None:
-            item.update(title=source.title, publisher=source.publisher,
-                        reliability=source.reliability)
+            item.update(
+                title=source.title, publisher=source.publisher, reliability=source.reliability
+            )
         items.append(item)
     return items
 

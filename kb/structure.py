@@ -68,16 +68,29 @@ def _check_table(fields: tuple[Field, ...], data: dict[str, Any], at: KeyPath) -
 
 
 def _type_name(value: object) -> str:
-    names = {str: "string", int: "integer", float: "float", bool: "boolean", list: "array",
-             dict: "table", dt.datetime: "datetime", dt.date: "date", dt.time: "time"}
+    names = {
+        str: "string",
+        int: "integer",
+        float: "float",
+        bool: "boolean",
+        list: "array",
+        dict: "table",
+        dt.datetime: "datetime",
+        dt.date: "date",
+        dt.time: "time",
+    }
     return names.get(type(value), type(value).__name__)
 
 
 def _check_value(spec: Field, value: Any, at: KeyPath) -> Iterator[Issue]:
     if spec.type == "date":
         if type(value) is not dt.date:
-            yield Issue(at, "KB020", f"{spec.name!r} must be a TOML date like 2024-05-01, "
-                        f"not {_type_name(value)} {value!r}")
+            yield Issue(
+                at,
+                "KB020",
+                f"{spec.name!r} must be a TOML date like 2024-05-01, "
+                f"not {_type_name(value)} {value!r}",
+            )
         return
     if spec.type == "string":
         if not isinstance(value, str):
@@ -105,8 +118,7 @@ def _check_string_items(spec: Field, value: list[Any], at: KeyPath) -> Iterator[
     seen: set[str] = set()
     for item in value:
         if not isinstance(item, str):
-            yield Issue(at, "KB012", f"{spec.name!r} items must be strings, "
-                        f"not {_type_name(item)}")
+            yield Issue(at, "KB012", f"{spec.name!r} items must be strings, not {_type_name(item)}")
             continue
         if item in seen:
             yield Issue(at, "KB024", f"{spec.name!r} lists {item!r} twice")
@@ -121,19 +133,22 @@ def _check_string(spec: Field, value: str, at: KeyPath) -> Iterator[Issue]:
         return
     length = len(value)
     if spec.min_length is not None and length < spec.min_length:
-        yield Issue(at, "KB017", f"{spec.name!r} is {length} characters; "
-                    f"minimum is {spec.min_length}")
+        yield Issue(
+            at, "KB017", f"{spec.name!r} is {length} characters; minimum is {spec.min_length}"
+        )
     if spec.max_length is not None and length > spec.max_length:
-        yield Issue(at, "KB017", f"{spec.name!r} is {length} characters; "
-                    f"maximum is {spec.max_length}")
+        yield Issue(
+            at, "KB017", f"{spec.name!r} is {length} characters; maximum is {spec.max_length}"
+        )
     if spec.pattern and not re.fullmatch(spec.pattern, value):
         yield _pattern_issue(spec, value, at)
 
 
 def _pattern_issue(spec: Field, value: str, at: KeyPath) -> Issue:
     if spec.pattern == URL_PATTERN:
-        return Issue(at, "KB019", f"{spec.name!r} must be an http:// or https:// URL, "
-                     f"not {value!r}")
+        return Issue(
+            at, "KB019", f"{spec.name!r} must be an http:// or https:// URL, not {value!r}"
+        )
     if spec.name == "id":
         return Issue(at, "KB013", f"id {value!r} is not kebab-case ([a-z0-9]+(-[a-z0-9]+)*)")
     return Issue(at, "KB016", f"{spec.name!r} value {value!r} does not match {spec.pattern}")
@@ -144,8 +159,9 @@ def _check_identity(data: dict[str, Any], stem: str | None) -> Iterator[Issue]:
     if stem is None or not isinstance(entry_id, str) or entry_id == stem:
         return
     if re.fullmatch(ID_PATTERN, entry_id):
-        yield Issue(("id",), "KB014", f"id {entry_id!r} does not match the file name "
-                    f"{stem + '.toml'!r}")
+        yield Issue(
+            ("id",), "KB014", f"id {entry_id!r} does not match the file name {stem + '.toml'!r}"
+        )
 
 
 def _check_fact_rules(data: dict[str, Any]) -> Iterator[Issue]:

@@ -50,7 +50,7 @@ class Positions:
             if match:
                 path = (*table, _bare(match.group(2)))
                 self._where.setdefault(path, (number, len(match.group(1)) + 1))
-                rest = line[match.end():]
+                rest = line[match.end() :]
                 for quote in ('"""', "'''"):
                     if rest.count(quote) % 2 == 1:
                         in_multiline = quote

@@ -17,8 +17,9 @@ SHARED_SOURCES = REPO.parent / "shared" / "sources"
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-                 ) -> Iterator[None]:
+def isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     cache = tmp_path_factory.mktemp("cache")
     for name in ("KB_DIR", "KB_SNAPSHOTS", "NO_COLOR", "FORCE_COLOR", "KB_INDEX_DIR"):
         monkeypatch.delenv(name, raising=False)

@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TextIO
 
 from kb.errors import UsageError
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     rich = "rich"
     plain = "plain"
     json = "json"
@@ -90,8 +90,9 @@ def color_wanted(no_color_flag: bool) -> bool:
     return not no_color_flag and "NO_COLOR" not in os.environ
 
 
-def pick(renderers: Mapping[Format, Callable[..., None]], fmt: Format, command: str
-         ) -> Callable[..., None]:
+def pick(
+    renderers: Mapping[Format, Callable[..., None]], fmt: Format, command: str
+) -> Callable[..., None]:
     """The renderer for a format, or a usage error listing the formats this command offers."""
     if fmt not in renderers:
         offered = ", ".join(f.value for f in renderers)

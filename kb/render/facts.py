@@ -27,6 +27,7 @@ def status_label(status: str) -> str:
 
 # ---- show -----------------------------------------------------------------------------------
 
+
 def show_rich(result: Facts, out: Output) -> None:
     from rich.panel import Panel
     from rich.text import Text
@@ -70,8 +71,14 @@ def show_rich(result: Facts, out: Output) -> None:
                 body.append(safe(prov.source))
             if prov.locator:
                 body.append(f"  [{safe(prov.locator)}]", "dim")
-        out.console.print(Panel(body, title=Text(safe(fact.id)), title_align="left",
-                                border_style=STATUS_STYLE.get(fact.status, "")))
+        out.console.print(
+            Panel(
+                body,
+                title=Text(safe(fact.id)),
+                title_align="left",
+                border_style=STATUS_STYLE.get(fact.status, ""),
+            )
+        )
 
 
 def show_plain(result: Facts, out: Output) -> None:
@@ -88,8 +95,14 @@ def show_plain(result: Facts, out: Output) -> None:
         if fact.related:
             out.row("related", ", ".join(fact.related))
         for prov in data["provenance"]:
-            out.row("provenance", prov["source"], prov.get("reliability", ""),
-                    prov.get("title", ""), prov["quote"], prov["locator"] or "")
+            out.row(
+                "provenance",
+                prov["source"],
+                prov.get("reliability", ""),
+                prov.get("title", ""),
+                prov["quote"],
+                prov["locator"] or "",
+            )
 
 
 def show_toml(result: Facts, out: Output) -> None:
@@ -115,6 +128,7 @@ def facts_ids(result: Facts, out: Output) -> None:
 
 # ---- list -----------------------------------------------------------------------------------
 
+
 def list_rich(result: Facts, out: Output) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -124,8 +138,9 @@ def list_rich(result: Facts, out: Output) -> None:
         table.add_column(name, overflow="fold")
     for fact in result.facts:
         status = Text(status_label(fact.status), STATUS_STYLE.get(fact.status, ""))
-        table.add_row(Text(safe(fact.id)), Text(safe(fact.subject)), status,
-                      Text(safe(fact.statement)))
+        table.add_row(
+            Text(safe(fact.id)), Text(safe(fact.subject)), status, Text(safe(fact.statement))
+        )
     out.console.print(table)
 
 

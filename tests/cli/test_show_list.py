@@ -15,10 +15,11 @@ def test_show_plain_has_statement_and_provenance(runner: CliRunner, mini_kb: Pat
     assert "provenance\talpha-news\thigh\tWidgetol explained" in result.stdout
 
 
-def test_show_unknown_id_suggests_and_still_shows_known(runner: CliRunner, mini_kb: Path
-                                                        ) -> None:
-    result = runner.invoke(app, ["show", "widgetol-schedule-iv", "widgetol-schedul-iv",
-                                 "--kb", str(mini_kb), "-f", "ids"])
+def test_show_unknown_id_suggests_and_still_shows_known(runner: CliRunner, mini_kb: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["show", "widgetol-schedule-iv", "widgetol-schedul-iv", "--kb", str(mini_kb), "-f", "ids"],
+    )
     assert result.exit_code == 1
     assert result.stdout == "widgetol-schedule-iv\n"
     assert "unknown fact id 'widgetol-schedul-iv'" in result.stderr
@@ -26,8 +27,11 @@ def test_show_unknown_id_suggests_and_still_shows_known(runner: CliRunner, mini_
 
 
 def test_show_reads_ids_from_stdin_as_json(runner: CliRunner, mini_kb: Path) -> None:
-    result = runner.invoke(app, ["show", "-", "-f", "json", "--kb", str(mini_kb)],
-                           input="gadgetine-stronger\nwidgetol-bladder-damage\n")
+    result = runner.invoke(
+        app,
+        ["show", "-", "-f", "json", "--kb", str(mini_kb)],
+        input="gadgetine-stronger\nwidgetol-bladder-damage\n",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [d["id"] for d in data] == ["gadgetine-stronger", "widgetol-bladder-damage"]
@@ -41,8 +45,9 @@ def test_show_id_is_never_a_path(runner: CliRunner, mini_kb: Path) -> None:
 
 
 def test_show_toml_prints_file_as_written(runner: CliRunner, mini_kb: Path) -> None:
-    result = runner.invoke(app, ["show", "widgetol-bladder-damage", "-f", "toml",
-                                 "--kb", str(mini_kb)])
+    result = runner.invoke(
+        app, ["show", "widgetol-bladder-damage", "-f", "toml", "--kb", str(mini_kb)]
+    )
     path = mini_kb / "facts" / "core" / "widgetol-bladder-damage.toml"
     assert result.stdout == path.read_text()
 
@@ -50,8 +55,9 @@ def test_show_toml_prints_file_as_written(runner: CliRunner, mini_kb: Path) -> N
 def test_list_filters_by_subject_alias_and_status(runner: CliRunner, mini_kb: Path) -> None:
     result = runner.invoke(app, ["list", "--subject", "Gizmo", "-f", "ids", "--kb", str(mini_kb)])
     assert result.stdout.split() == ["gadgetine-stronger"]
-    result = runner.invoke(app, ["list", "--status", "contested", "-f", "jsonl",
-                                 "--kb", str(mini_kb)])
+    result = runner.invoke(
+        app, ["list", "--status", "contested", "-f", "jsonl", "--kb", str(mini_kb)]
+    )
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["widgetol-first-made-1972"]
 
@@ -71,7 +77,8 @@ def test_list_nothing_found_exits_1(runner: CliRunner, mini_kb: Path) -> None:
 def test_rich_markup_in_entries_is_printed_literally(runner: CliRunner, mini_kb: Path) -> None:
     path = mini_kb / "facts" / "core" / "widgetol-bladder-damage.toml"
     path.write_text(path.read_text().replace("can harm", "can [bold]harm[/bold]"))
-    result = runner.invoke(app, ["show", "widgetol-bladder-damage", "-f", "rich",
-                                 "--kb", str(mini_kb)])
+    result = runner.invoke(
+        app, ["show", "widgetol-bladder-damage", "-f", "rich", "--kb", str(mini_kb)]
+    )
     assert "[bold]harm[/bold]" in result.stdout
     assert "\x1b" not in result.stdout
