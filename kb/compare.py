@@ -7,27 +7,14 @@ Rendering lives in `kb.render.compare`.
 
 from __future__ import annotations
 
-import difflib
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kb.errors import UnknownIdError, UsageError
+from kb.factdiff import StatementDiff, Verdict, normalise, verdict, word_diff
 from kb.loading import KnowledgeBase
 from kb.models import Fact
 from kb.selection import Filters, suggest
-
-KINDS = ("subjects", "sources", "facts")
-_FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-",
-                       "‐": "-", "‑": "-", "−": "-"})
-
-
-def normalise(value: str | None) -> str:
-    """The form of a value used to decide whether values differ (case, spacing, quotes)."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFKC", value).casefold().translate(_FOLD)
-    return " ".join(text.split()).strip(" .,;:")
 
 
 @dataclass(frozen=True)
@@ -47,6 +34,10 @@ class Claim:
     fact: str
     status: str
     sources: tuple[SourceRef, ...]
+
+    def quote_by(self, source: str | None) -> str | None:
+        """What `source` says for this claim, if it is one of the claim's sources."""
+        return next((r.quote for r in self.sources if r.id == source), None)
 
 
 @dataclass(frozen=True)
@@ -70,27 +61,13 @@ class Row:
     def missing(self) -> tuple[int, ...]:
         return tuple(i for i, cell in enumerate(self.cells) if not cell)
 
-
-@dataclass(frozen=True)
-class DiffOp:
-    """One step of a word-level diff: equal, delete, insert or replace."""
-
-    op: str
-    left: str
-    right: str
-
-
-@dataclass(frozen=True)
-class StatementDiff:
-    left: str
-    right: str
-    ops: tuple[DiffOp, ...]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    code: str  # same-value | different-values | unrelated
-    text: str
+    @property
+    def mark(self) -> str:
+        """`differs` (filled cells share no value), `partial` (they share some values but not
+        all), `gap` (the filled cells agree but some column has no value) or `same`."""
+        if self.differs:
+            return "partial" if shared(self.cells) else "differs"
+        return "gap" if self.missing else "same"
 
 
 @dataclass(frozen=True)
@@ -104,63 +81,98 @@ class Comparison:
     diffs: tuple[StatementDiff, ...] = ()
     verdict: Verdict | None = None
 
+    @property
+    def quoted_sources(self) -> tuple[str | None, ...]:
+        """Per column, the source whose quotes belong in it (only in the sources view)."""
+        return tuple(c.id if self.kind == "sources" else None for c in self.columns)
+
+    def claim_of(self, fact_id: str) -> Claim:
+        """The claim built from one fact (a facts comparison has one per column)."""
+        return next(c for row in self.rows for cell in row.cells for c in cell if c.fact == fact_id)
+
 
 # ---- resolving what to compare --------------------------------------------------------------
 
+
 def _classify(kb: KnowledgeBase, things: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Subject ids and fact ids named by `things` (aliases resolved); unknown ids raise."""
-    kinds: dict[str, set[str]] = {}
-    unknown = []
+    """Subject ids (aliases resolved) or fact ids named by `things`; unknown ids raise."""
+    subject_ids: dict[str, str] = {}
+    fact_ids: list[str] = []
     for thing in things:
         subject = kb.resolve_subject(thing)
-        found = {"subject"} if subject else set()
+        if subject is not None:
+            subject_ids[thing] = subject.id
         if thing in kb.fact_paths:
-            found.add("fact")
-        if not found:
-            unknown.append(thing)
-        kinds[thing] = found
+            fact_ids.append(thing)
+    unknown = [t for t in things if t not in subject_ids and t not in fact_ids]
     if unknown:
         names = [*kb.fact_paths, *(n for s in kb.subjects.values() for n in s.names)]
         raise UnknownIdError("subject or fact", unknown, {u: suggest(u, names) for u in unknown})
-    definite = {k for found in kinds.values() if len(found) == 1 for k in found}
-    if len(definite) > 1:
-        subjects = [t for t, k in kinds.items() if k == {"subject"}]
-        facts = [t for t, k in kinds.items() if k == {"fact"}]
-        raise UsageError("cannot compare subjects with facts: "
-                         f"{', '.join(subjects)} (subjects) vs {', '.join(facts)} (facts)")
-    if definite == {"fact"}:
+    only_subjects = [t for t in things if t not in fact_ids]
+    only_facts = [t for t in things if t not in subject_ids]
+    if only_subjects and only_facts:
+        raise UsageError(
+            "cannot compare subjects with facts: "
+            f"{', '.join(only_subjects)} (subjects) vs {', '.join(only_facts)} (facts)"
+        )
+    if only_facts:  # a name that is both a subject and a fact id goes with the others
         return [], list(dict.fromkeys(things))
-    ids = [kb.resolve_subject(t).id for t in things]  # type: ignore[union-attr]
-    return list(dict.fromkeys(ids)), []
+    return list(dict.fromkeys(subject_ids[t] for t in things)), []
 
 
-def compare(kb: KnowledgeBase, things: Sequence[str], by: str = "subject",
-            attributes: Sequence[str] = (), topic: str | None = None) -> Comparison:
+def compare(
+    kb: KnowledgeBase,
+    things: Sequence[str],
+    by: str = "subject",
+    attributes: Sequence[str] = (),
+    topic: str | None = None,
+) -> Comparison:
     """Compare subjects (by="subject"), one subject's sources (by="source") or facts."""
     wanted = [t.strip() for t in things if t.strip()]
     if not wanted:
         raise UsageError("nothing to compare: give two or more subjects or facts")
     subjects, facts = _classify(kb, wanted)
     if facts:
-        if by == "source":
-            raise UsageError("--by source compares the sources on one subject, not facts")
-        if attributes or topic:
-            raise UsageError("--attribute and --topic filter subject comparisons, not facts")
-        if len(facts) < 2:
-            raise UsageError("give at least two different facts to compare")
+        _check_facts_request(facts, by, attributes, topic)
         return compare_facts(kb, facts)
     if by == "source":
         if len(subjects) != 1:
-            raise UsageError(f"--by source compares the sources on ONE subject; "
-                             f"got {len(subjects)}: {', '.join(subjects)}")
+            raise UsageError(
+                f"--by source compares the sources on ONE subject; "
+                f"got {len(subjects)}: {', '.join(subjects)}"
+            )
         return compare_sources(kb, subjects[0], attributes, topic)
     if len(subjects) < 2:
-        raise UsageError(f"give at least two different subjects to compare (got "
-                         f"{', '.join(subjects)}; to compare its sources use --by source)")
+        raise UsageError(_too_few_subjects(wanted, subjects[0]))
     return compare_subjects(kb, subjects, attributes, topic)
 
 
+def _check_facts_request(
+    facts: Sequence[str], by: str, attributes: Sequence[str], topic: str | None
+) -> None:
+    if by == "source":
+        raise UsageError("--by source compares the sources on one subject, not facts")
+    if attributes or topic:
+        raise UsageError("--attribute and --topic filter subject comparisons, not facts")
+    if len(facts) < 2:
+        raise UsageError("give at least two different facts to compare")
+
+
+def _too_few_subjects(wanted: Sequence[str], subject: str) -> str:
+    if len(wanted) > 1:
+        names = ", ".join(repr(w) for w in wanted)
+        return (
+            f"{names} all name the same subject ({subject}); give two different subjects, "
+            "or use --by source to compare its sources"
+        )
+    return (
+        f"give at least two different subjects to compare (got {subject}; "
+        "to compare its sources use --by source)"
+    )
+
+
 # ---- building rows --------------------------------------------------------------------------
+
 
 def _claim(kb: KnowledgeBase, fact: Fact) -> Claim:
     refs = []
@@ -168,6 +180,8 @@ def _claim(kb: KnowledgeBase, fact: Fact) -> Claim:
         quote = next(p.quote for p in fact.provenance if p.source == source_id)
         source = kb.sources.get(source_id)
         refs.append(SourceRef(source_id, source.reliability if source else None, quote))
+    rank = _rank(kb)
+    refs.sort(key=lambda r: (rank.get(r.reliability or "", 99), r.id))
     return Claim(fact.value, fact.id, fact.status, tuple(refs))
 
 
@@ -186,10 +200,19 @@ def _claim_order(kb: KnowledgeBase) -> Callable[[Claim], tuple[int, int, int, st
     return key
 
 
+def _value_sets(cells: Iterable[Sequence[Claim]]) -> list[frozenset[str]]:
+    return [frozenset(normalise(c.value) for c in cell) for cell in cells if cell]
+
+
 def differs(cells: Iterable[Sequence[Claim]]) -> bool:
     """True when the filled cells do not all hold the same (normalised) set of values."""
-    sets = {frozenset(normalise(c.value) for c in cell) for cell in cells if cell}
-    return len(sets) > 1
+    return len(set(_value_sets(cells))) > 1
+
+
+def shared(cells: Iterable[Sequence[Claim]]) -> frozenset[str]:
+    """The normalised values every filled cell holds."""
+    sets = _value_sets(cells)
+    return frozenset.intersection(*sets) if sets else frozenset()
 
 
 def _rows(kb: KnowledgeBase, grouped: Sequence[Iterable[Fact]]) -> tuple[Row, ...]:
@@ -208,12 +231,12 @@ def _rows(kb: KnowledgeBase, grouped: Sequence[Iterable[Fact]]) -> tuple[Row, ..
     return tuple(rows)
 
 
-def _selected(kb: KnowledgeBase, attributes: Sequence[str], topic: str | None
-              ) -> list[Fact]:
+def _selected(kb: KnowledgeBase, attributes: Sequence[str], topic: str | None) -> list[Fact]:
     """Facts with an attribute, restricted by --attribute and --topic (checked first)."""
     filters = Filters(topic=topic).resolved(kb)
-    facts = [f for f in sorted(kb.facts.values(), key=lambda f: f.id)
-             if f.attribute and filters.match(f)]
+    facts = [
+        f for f in sorted(kb.facts.values(), key=lambda f: f.id) if f.attribute and filters.match(f)
+    ]
     known = {f.attribute for f in kb.facts.values() if f.attribute}
     for name in attributes:
         if name not in known:
@@ -223,16 +246,21 @@ def _selected(kb: KnowledgeBase, attributes: Sequence[str], topic: str | None
     return [f for f in facts if not attributes or f.attribute in attributes]
 
 
-def compare_subjects(kb: KnowledgeBase, subject_ids: Sequence[str],
-                     attributes: Sequence[str] = (), topic: str | None = None) -> Comparison:
+def compare_subjects(
+    kb: KnowledgeBase,
+    subject_ids: Sequence[str],
+    attributes: Sequence[str] = (),
+    topic: str | None = None,
+) -> Comparison:
     facts = _selected(kb, attributes, topic)
     grouped = [[f for f in facts if f.subject == s] for s in subject_ids]
     columns = tuple(Column(s, kb.subjects[s].name, kb.subjects[s].kind) for s in subject_ids)
     return Comparison("subjects", columns, _rows(kb, grouped), kb)
 
 
-def compare_sources(kb: KnowledgeBase, subject_id: str, attributes: Sequence[str] = (),
-                    topic: str | None = None) -> Comparison:
+def compare_sources(
+    kb: KnowledgeBase, subject_id: str, attributes: Sequence[str] = (), topic: str | None = None
+) -> Comparison:
     facts = [f for f in _selected(kb, attributes, topic) if f.subject == subject_id]
     rank = _rank(kb)
     used = {s for f in facts for s in f.sources}
@@ -249,26 +277,6 @@ def compare_sources(kb: KnowledgeBase, subject_id: str, attributes: Sequence[str
 
 # ---- facts ----------------------------------------------------------------------------------
 
-def word_diff(left: str, right: str) -> tuple[DiffOp, ...]:
-    a, b = left.split(), right.split()
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    return tuple(DiffOp(op, " ".join(a[i1:i2]), " ".join(b[j1:j2]))
-                 for op, i1, i2, j1, j2 in matcher.get_opcodes())
-
-
-def verdict(facts: Sequence[Fact]) -> Verdict:
-    attributes = [f.attribute for f in facts]
-    if None in attributes:
-        bare = ", ".join(f.id for f in facts if f.attribute is None)
-        return Verdict("unrelated", f"unrelated: no attribute/value on {bare}")
-    if len(set(attributes)) > 1:
-        names = ", ".join(dict.fromkeys(a for a in attributes if a))
-        return Verdict("unrelated", f"unrelated: different attributes ({names})")
-    name = attributes[0]
-    if len({normalise(f.value) for f in facts}) == 1:
-        return Verdict("same-value", f"same attribute ({name}) and same value")
-    return Verdict("different-values", f"same attribute ({name}) with different values")
-
 
 def compare_facts(kb: KnowledgeBase, fact_ids: Sequence[str]) -> Comparison:
     found, _ = kb.get_facts(fact_ids)
@@ -279,7 +287,7 @@ def compare_facts(kb: KnowledgeBase, fact_ids: Sequence[str]) -> Comparison:
     columns = tuple(Column(f.id, f.id, f.subject) for f in facts)
     rows = _rows(kb, [[f] for f in facts])
     first = facts[0]
-    diffs = tuple(StatementDiff(first.id, f.id, word_diff(first.statement, f.statement))
-                  for f in facts[1:])
-    return Comparison("facts", columns, rows, kb, facts=facts, diffs=diffs,
-                      verdict=verdict(facts))
+    diffs = tuple(
+        StatementDiff(first.id, f.id, word_diff(first.statement, f.statement)) for f in facts[1:]
+    )
+    return Comparison("facts", columns, rows, kb, facts=facts, diffs=diffs, verdict=verdict(facts))
