@@ -1,21 +1,25 @@
 """Generated parts of the docs, from the same declarations the validator uses.
 
 Markdown files carry blocks between `<!-- BEGIN GENERATED: name -->` and
-`<!-- END GENERATED: name -->`; `refresh()` rewrites them and a test fails when a committed file
-differs from its refreshed self. Run `uv run python -m kb.docgen` to update docs/.
+`<!-- END GENERATED: name -->`; `refresh()` rewrites them. Whole files are generated too: the
+JSON Schemas in docs/schema/. A test fails when a committed file differs from its refreshed
+self (`stale()`). Run `uv run python -m kb.docgen` to update docs/.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from kb.jsonschema import SCHEMA_KINDS, schema_file_name, schema_text
 from kb.problems import CODES
 from kb.schema import FIELDS_BY_KIND, PROVENANCE_FIELDS, Field
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+SCHEMA_DIR = DOCS / "schema"
 _BLOCK = re.compile(
     r"(<!-- BEGIN GENERATED: (?P<name>[a-z-]+) -->\n).*?(<!-- END GENERATED: (?P=name) -->)",
     re.S,
@@ -65,7 +69,19 @@ GENERATORS: dict[str, Callable[[], str]] = {
     "fields-subject": lambda: field_table(FIELDS_BY_KIND["subject"]),
     "fields-kb": lambda: field_table(FIELDS_BY_KIND["kb"]),
     "validation-codes": code_table,
+    "cli-reference": lambda: _command_reference(),
 }
+
+
+def _command_reference() -> str:
+    from kb.clidoc import command_reference  # imports the CLI: only when asked for
+
+    return command_reference()
+
+
+def generated_files() -> dict[Path, str]:
+    """Files generated whole: the JSON Schema of each entry kind."""
+    return {SCHEMA_DIR / schema_file_name(kind): schema_text(kind) for kind in SCHEMA_KINDS}
 
 
 def refresh(text: str, generators: dict[str, Callable[[], str]] | None = None) -> str:
@@ -80,16 +96,38 @@ def refresh(text: str, generators: dict[str, Callable[[], str]] | None = None) -
     return _BLOCK.sub(replace, text)
 
 
+def _refreshed() -> dict[Path, str]:
+    """Every generated file with the content it should have."""
+    wanted = {path: refresh(path.read_text(encoding="utf-8")) for path in sorted(DOCS.glob("*.md"))}
+    wanted.update(generated_files())
+    return wanted
+
+
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def stale() -> list[Path]:
+    """Generated files whose committed content is out of date."""
+    return [path for path, text in _refreshed().items() if _current(path) != text]
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 def main() -> int:
-    changed = 0
-    for path in sorted(DOCS.glob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        new = refresh(text)
-        if new != text:
-            path.write_text(new, encoding="utf-8")
-            changed += 1
+    for path, text in _refreshed().items():
+        if _current(path) != text:
+            _write(path, text)
             sys.stderr.write(f"updated {path}\n")
-    return 0 if changed >= 0 else 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,10 @@ TAG_PATTERN = ID_PATTERN
 SNAPSHOT_PATTERN = r"^[A-Za-z0-9._-]+\.txt$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
+# C0/C1 control characters (tab and newline allowed), DEL, and bidirectional overrides, which
+# can hide or reorder text on a terminal. Written with escapes so that Python's re, ECMA-262
+# (JSON Schema) and Rust regex engines all read it the same way.
+CONTROL_PATTERN = r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]"
 MAX_FILE_BYTES = 64 * 1024
 QUOTE_MIN, QUOTE_MAX = 10, 300
 STATEMENT_MIN, STATEMENT_MAX = 10, 400

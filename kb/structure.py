@@ -12,12 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from kb.schema import FIELDS_BY_KIND, ID_PATTERN, URL_PATTERN, Field
+from kb.schema import CONTROL_PATTERN, FIELDS_BY_KIND, ID_PATTERN, URL_PATTERN, Field
 from kb.tomlpos import KeyPath
 
-# C0/C1 control characters (tab and newline allowed), DEL, and bidirectional overrides,
-# which can hide or reorder text on a terminal.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(CONTROL_PATTERN)
 _CONTROL_NAMES = {"\x1b": "ESC (escape sequence)", "\x00": "NUL", "\r": "carriage return"}
 
 

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kb import prompts
+from kb.cli import app
+
+QUOTE = "Long-term use of widgetol can damage the bladder."
+
+
+def fact_args(kb: Path, *extra: str) -> list[str]:
+    return [
+        "new",
+        "fact",
+        "--kb",
+        str(kb),
+        "--statement",
+        "Taking widgetol for years may harm the bladder.",
+        "--subject",
+        "Widgetol",
+        "--topic",
+        "risks",
+        "--source",
+        "alpha-news",
+        "--quote",
+        QUOTE,
+        *extra,
+    ]
+
+
+def test_new_fact_prints_its_path(
+    runner: CliRunner, mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(mini_kb)
+    result = runner.invoke(app, fact_args(mini_kb, "--tag", "bladder", "--locator", "para 2"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "facts/risks/taking-widgetol-years-harm-bladder.toml\n"
+    assert "quotes checked against the source snapshots" in result.stderr
+    data = tomllib.loads((mini_kb / result.stdout.strip()).read_text())
+    assert data["provenance"] == [{"source": "alpha-news", "quote": QUOTE, "locator": "para 2"}]
+    assert data["subject"] == "widgetol"
+    check = runner.invoke(app, ["validate", "--kb", str(mini_kb), "--strict"])
+    assert check.exit_code == 0, check.output
+
+
+def test_second_time_the_id_is_taken(runner: CliRunner, mini_kb: Path) -> None:
+    assert runner.invoke(app, fact_args(mini_kb)).exit_code == 0
+    again = runner.invoke(app, fact_args(mini_kb))
+    assert again.exit_code == 1
+    assert "is taken by" in again.stderr
+    other = runner.invoke(app, fact_args(mini_kb, "--id", "bladder-harm-again"))
+    assert other.exit_code == 0, other.output
+
+
+def test_bad_quote_is_a_usage_error_and_writes_nothing(runner: CliRunner, mini_kb: Path) -> None:
+    args = fact_args(mini_kb)
+    args[args.index(QUOTE)] = "Widgetol is good for the bladder."
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "KB040" in result.stderr
+    assert "nothing written" in result.stderr
+    assert result.stdout == ""
+    assert not (mini_kb / "facts" / "risks").exists()
+
+
+def test_dry_run_prints_the_toml(runner: CliRunner, mini_kb: Path) -> None:
+    result = runner.invoke(app, fact_args(mini_kb, "--dry-run", "--attribute", "risk"))
+    assert result.exit_code == 2  # attribute without value
+    assert "KB022" in result.stderr
+    result = runner.invoke(
+        app, fact_args(mini_kb, "--dry-run", "--attribute", "long-term-risk", "--value", "bladder")
+    )
+    assert result.exit_code == 0, result.output
+    assert tomllib.loads(result.stdout)["value"] == "bladder"
+    assert not (mini_kb / "facts" / "risks").exists()
+
+
+def test_missing_options_without_a_terminal_are_a_usage_error(
+    runner: CliRunner, mini_kb: Path
+) -> None:
+    result = runner.invoke(app, ["new", "fact", "--kb", str(mini_kb), "--statement", "Something."])
+    assert result.exit_code == 2
+    assert "missing --subject, --topic, --source/--quote" in result.stderr
+    unpaired = runner.invoke(app, [*fact_args(mini_kb), "--source", "beta-blog"])
+    assert unpaired.exit_code == 2
+    assert "one --quote per --source" in unpaired.stderr
+
+
+def test_interactive_prompts_ask_for_what_is_missing(
+    runner: CliRunner, mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: True)
+    answers = [
+        "Gizmo",  # subject by alias
+        "astrology",  # not a topic: asked again
+        "risks, pharmacology",
+        "nowhere",  # not a source: asked again
+        "alpha-news",
+        QUOTE,
+        "",  # no locator
+        "widgetol-schedule-iv",  # taken: asked again
+        "",  # accept the proposed id
+    ]
+    result = runner.invoke(
+        app,
+        ["new", "fact", "--kb", str(mini_kb), "--statement", "Gadgetine may harm the bladder."],
+        input="\n".join(answers) + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    # CliRunner echoes the typed answers to stdout; the path is the last line
+    written = result.stdout.strip().splitlines()[-1]
+    assert written.endswith("facts/risks/gadgetine-harm-bladder.toml")
+    assert "Subject (id, name or alias):" in result.stderr
+    assert "topics come from" in result.stderr
+    assert "is taken" in result.stderr
+    data = tomllib.loads(Path(written).read_text())
+    assert data["subject"] == "gadgetine"
+    assert data["topics"] == ["risks", "pharmacology"]
+    assert data["provenance"] == [{"source": "alpha-news", "quote": QUOTE}]
+
+
+def test_new_source_and_subject(runner: CliRunner, mini_kb: Path) -> None:
+    source = runner.invoke(
+        app,
+        [
+            "new",
+            "source",
+            "--kb",
+            str(mini_kb),
+            "--title",
+            "Widgetol again",
+            "--publisher",
+            "Alpha News",
+            "--kind",
+            "news",
+            "--reliability",
+            "high",
+            "--reliability-note",
+            "Same careful newsroom.",
+            "--retrieved",
+            "2024-07-01",
+            "--snapshot",
+            "alpha.txt",
+            "--url",
+            "https://alpha.example/again",
+        ],
+    )
+    assert source.exit_code == 0, source.output
+    assert source.stdout.strip().endswith("sources/widgetol-again.toml")
+    subject = runner.invoke(
+        app,
+        ["new", "subject", "--kb", str(mini_kb), "--name", "Thingamajig", "--kind", "drug"],
+    )
+    assert subject.exit_code == 0, subject.output
+    assert subject.stdout.strip().endswith("subjects/thingamajig.toml")
+    missing = runner.invoke(app, ["new", "subject", "--kb", str(mini_kb), "--name", "X Y"])
+    assert missing.exit_code == 2
+    assert "missing --kind" in missing.stderr
+
+
+def test_new_without_a_kind_shows_help(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["new"])
+    assert "fact" in result.output
+    assert "subject" in result.output
