@@ -70,7 +70,14 @@ GENERATORS: dict[str, Callable[[], str]] = {
     "fields-kb": lambda: field_table(FIELDS_BY_KIND["kb"]),
     "validation-codes": code_table,
     "cli-reference": lambda: _command_reference(),
+    "kb-coverage": lambda: _coverage(),
 }
+
+
+def _coverage() -> str:
+    from kb.coverage import coverage_markdown  # loads the whole shipped KB: only when asked
+
+    return coverage_markdown()
 
 
 def _command_reference() -> str:
