@@ -1,0 +1,95 @@
+"""Through a real process with stdout piped: no escape codes, no tracebacks, exit codes kept."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COMMANDS = [
+    ["list"],
+    ["list", "-f", "rich"],
+    ["show", "widgetol-schedule-iv", "-f", "rich"],
+    ["show", "widgetol-schedule-iv"],
+    ["validate", "-f", "rich"],
+    ["search", "bladder", "-f", "rich"],
+    ["search", "bladder"],
+    ["compare", "widgetol", "gadgetine", "-f", "rich"],
+    ["stats", "-f", "rich"],
+    ["--help"],
+]
+
+
+def run_kb(
+    args: list[str], kb: Path, tmp_path: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
+    drop = ("NO_COLOR", "KB_DIR", "FORCE_COLOR")
+    environ = {k: v for k, v in os.environ.items() if k not in drop}
+    environ.update(
+        KB_DIR=str(kb), KB_INDEX_DIR=str(tmp_path / "index"), TERM="xterm-256color", **env
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "kb", *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_piped_output_has_no_escape_codes(args: list[str], mini_kb: Path, tmp_path: Path) -> None:
+    result = run_kb(args, mini_kb, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout + result.stderr).strip()
+    assert "\x1b" not in result.stdout
+    assert "\x1b" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_hostile_entry_text_is_never_sent_to_the_terminal(mini_kb: Path, tmp_path: Path) -> None:
+    """An entry with an escape sequence is rejected by validate and never printed raw."""
+    fact = mini_kb / "facts" / "core" / "widgetol-bladder-damage.toml"
+    fact.write_text(fact.read_text().replace("can harm", "can \\u001b[2J harm"))
+    validate = run_kb(["validate"], mini_kb, tmp_path)
+    assert validate.returncode == 1
+    assert "KB018" in validate.stdout
+    for args in (["show", "widgetol-bladder-damage", "-f", "toml"], ["list"], ["search", "harm"]):
+        result = run_kb(args, mini_kb, tmp_path)
+        assert "\x1b" not in result.stdout + result.stderr, args
+        assert "Traceback" not in result.stderr
+
+
+def test_hostile_arguments_are_echoed_safely(mini_kb: Path, tmp_path: Path) -> None:
+    result = run_kb(["show", "evil\x1b[31mid"], mini_kb, tmp_path)
+    assert result.returncode == 1
+    assert "\x1b" not in result.stderr
+    assert "\\x1b" in result.stderr
+
+
+def test_closed_pipe_ends_quietly(mini_kb: Path, tmp_path: Path) -> None:
+    environ = dict(os.environ, KB_DIR=str(mini_kb), KB_INDEX_DIR=str(tmp_path / "index"))
+    proc = subprocess.run(
+        f"'{sys.executable}' -m kb list -f jsonl | head -c 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=60,
+        check=False,
+    )
+    assert "Traceback" not in proc.stderr
+    assert "BrokenPipe" not in proc.stderr
+
+
+def test_no_color_wins_over_a_forced_terminal(mini_kb: Path, tmp_path: Path) -> None:
+    forced = run_kb(["list", "-f", "rich"], mini_kb, tmp_path, FORCE_COLOR="1")
+    assert "\x1b[" in forced.stdout  # the check below can fail
+    for extra in ({"NO_COLOR": "1"}, {}):
+        args = ["list", "-f", "rich"] + ([] if extra else ["--no-color"])
+        result = run_kb(args, mini_kb, tmp_path, FORCE_COLOR="1", **extra)
+        assert "\x1b[3" not in result.stdout  # no colour codes
