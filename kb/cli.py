@@ -12,6 +12,12 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from kb import __version__
+from kb.completion import (
+    complete_fact_ids,
+    complete_source_ids,
+    complete_subject_ids,
+    complete_subject_or_fact_ids,
+)
 from kb.errors import KbError
 from kb.render.base import Format, Output, color_wanted, default_format, pick, safe
 
@@ -19,8 +25,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
     name="kb",
-    help="A terminal knowledge base of facts with provenance.\n\n"
-    "Example: kb search bladder",
+    help="A terminal knowledge base of facts with provenance.\n\nExample: kb search bladder",
     no_args_is_help=True,
     add_completion=True,
     rich_markup_mode=None,
@@ -30,13 +35,21 @@ app = typer.Typer(
 
 FormatOpt = Annotated[
     Format | None,
-    typer.Option("--format", "-f", help="Output format (default: rich on a terminal, plain "
-                 "when piped).", show_default=False),
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format (default: rich on a terminal, plain when piped).",
+        show_default=False,
+    ),
 ]
 KbOpt = Annotated[
     Path | None,
-    typer.Option("--kb", help="Knowledge base directory (default: $KB_DIR, else the nearest "
-                 "entries/kb.toml, else the shipped KB).", show_default=False),
+    typer.Option(
+        "--kb",
+        help="Knowledge base directory (default: $KB_DIR, else the nearest "
+        "entries/kb.toml, else the shipped KB).",
+        show_default=False,
+    ),
 ]
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (also: NO_COLOR).")]
 
@@ -86,8 +99,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """A terminal knowledge base of facts with provenance.
 
@@ -98,7 +115,14 @@ def main(
 @app.command("show")
 @handle_errors
 def show_command(
-    ids: Annotated[list[str], typer.Argument(help="Fact ids, or - to read ids from stdin.")],
+    ids: Annotated[
+        list[str],
+        typer.Argument(
+            help="Fact ids, or - to read ids from stdin.",
+            metavar="ID...",
+            autocompletion=complete_fact_ids,
+        ),
+    ],
     fmt: FormatOpt = None,
     kb_path: KbOpt = None,
     no_color: NoColorOpt = False,
@@ -112,8 +136,9 @@ def show_command(
 
     chosen, out = output_for(fmt, no_color)
     render = pick(SHOW_RENDERERS, chosen, "show")
-    wanted = [line for arg in ids for line in (sys.stdin.read().splitlines() if arg == "-"
-                                               else [arg])]
+    wanted = [
+        line for arg in ids for line in (sys.stdin.read().splitlines() if arg == "-" else [arg])
+    ]
     kb = open_kb(kb_path)
     found = lookup_facts(kb, wanted)
     render(Facts(kb, found.found), out)
@@ -131,12 +156,16 @@ def show_command(
 @app.command("list")
 @handle_errors
 def list_command(
-    subject: Annotated[str | None, typer.Option(help="Subject id, name or alias.")] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option(help="Subject id, name or alias.", autocompletion=complete_subject_ids),
+    ] = None,
     topic: Annotated[str | None, typer.Option(help="Topic from kb.toml.")] = None,
     tag: Annotated[str | None, typer.Option(help="Tag.")] = None,
-    source: Annotated[str | None, typer.Option(help="Source id.")] = None,
-    status: Annotated[str | None, typer.Option(help="established, contested or refuted.")]
-    = None,
+    source: Annotated[
+        str | None, typer.Option(help="Source id.", autocompletion=complete_source_ids)
+    ] = None,
+    status: Annotated[str | None, typer.Option(help="established, contested or refuted.")] = None,
     fmt: FormatOpt = None,
     kb_path: KbOpt = None,
     no_color: NoColorOpt = False,
@@ -162,14 +191,25 @@ def list_command(
 @app.command("validate")
 @handle_errors
 def validate_command(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Entry files to report on (default: the whole KB). Cross-file rules still use "
-        "the whole KB.")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings and notices fail too.")]
-    = False,
-    snapshots: Annotated[str | None, typer.Option(
-        "--snapshots", help="Directory of source snapshots (default: $KB_SNAPSHOTS, else "
-        "kb.toml's snapshots).", show_default=False)] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Entry files to report on (default: the whole KB). Cross-file rules still use "
+            "the whole KB."
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Warnings and notices fail too.")
+    ] = False,
+    snapshots: Annotated[
+        str | None,
+        typer.Option(
+            "--snapshots",
+            help="Directory of source snapshots (default: $KB_SNAPSHOTS, else "
+            "kb.toml's snapshots).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOpt = None,
     kb_path: KbOpt = None,
     no_color: NoColorOpt = False,
@@ -192,6 +232,551 @@ def validate_command(
     message(summary_line(result, strict), "")
     if not result.ok(strict):
         raise typer.Exit(1)
+
+
+from enum import StrEnum  # noqa: E402  (kept with the compare command it serves)
+
+
+class CompareBy(StrEnum):
+    subject = "subject"
+    source = "source"
+
+
+@app.command("compare")
+@handle_errors
+def compare_command(
+    things: Annotated[
+        list[str],
+        typer.Argument(
+            help="Two or more subjects (ids, names or aliases) or two or more fact ids; "
+            "one subject with --by source.",
+            show_default=False,
+            metavar="SUBJECT|FACT...",
+            autocompletion=complete_subject_or_fact_ids,
+        ),
+    ],
+    by: Annotated[
+        CompareBy,
+        typer.Option(
+            "--by", help="Columns: one per subject, or one per source on a single subject."
+        ),
+    ] = CompareBy.subject,
+    attribute: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--attribute",
+            help="Only this attribute (repeatable).",
+            metavar="NAME",
+            show_default=False,
+        ),
+    ] = None,
+    topic: Annotated[
+        str | None, typer.Option(help="Only facts with this topic.", metavar="TOPIC")
+    ] = None,
+    fmt: FormatOpt = None,
+    kb_path: KbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Compare subjects, the sources on one subject, or facts, side by side.
+
+    Examples: kb compare ketamine spravato;  kb compare ketamine --by source;
+    kb compare FACT-ID FACT-ID -f json
+    """
+    from kb.compare import compare
+    from kb.render.compare import RENDERERS
+
+    chosen, out = output_for(fmt, no_color)
+    render = pick(RENDERERS, chosen, "compare")
+    kb = open_kb(kb_path)
+    comparison = compare(kb, things, by.value, attribute or (), topic)
+    render(comparison, out)
+    warn_skipped(kb)
+    if not comparison.rows:
+        message("nothing to compare: no facts with an attribute match", "")
+        raise typer.Exit(1)
+
+
+def _complete_schema_kinds(incomplete: str) -> list[str]:
+    return [k for k in ("fact", "source", "subject", "kb") if k.startswith(incomplete)]
+
+
+@app.command("schema")
+@handle_errors
+def schema_command(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="fact, source, subject or kb.",
+            metavar="KIND",
+            autocompletion=_complete_schema_kinds,
+        ),
+    ],
+    vocabularies: Annotated[
+        bool,
+        typer.Option(
+            "--vocabularies",
+            help="Also restrict topics, kinds, reliability levels and statuses to "
+            "the KB's kb.toml lists.",
+        ),
+    ] = False,
+    kb_path: KbOpt = None,
+) -> None:
+    """Print the JSON Schema of an entry kind, as in docs/schema/KIND.schema.json.
+
+    Editors (Taplo, Even Better TOML) use it to flag mistakes while typing; see
+    docs/contributing.md.
+
+    Examples: kb schema fact > fact.schema.json;  kb schema source --vocabularies
+    """
+    from kb.jsonschema import schema_for
+
+    settings = None
+    if vocabularies:
+        from kb.loading import read_settings
+        from kb.locate import find_kb
+
+        settings = read_settings(find_kb(kb_path))
+    sys.stdout.write(schema_for(kind, settings))
+
+
+@app.command("stats")
+@handle_errors
+def stats_command(
+    fmt: FormatOpt = None,
+    kb_path: KbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Count facts per source, topic, subject, status and source reliability.
+
+    plain: section<TAB>key<TAB>count lines; json: {section: {key: count}}; jsonl: one
+    {"section", "key", "count"} object per line.
+
+    Examples: kb stats;  kb stats -f json | jq .topic
+    """
+    from kb.render.stats import RENDERERS
+    from kb.stats import compute
+
+    chosen, out = output_for(fmt, no_color)
+    render = pick(RENDERERS, chosen, "stats")
+    kb = open_kb(kb_path)
+    render(compute(kb), out)
+    warn_skipped(kb)
+
+
+new_app = typer.Typer(
+    name="new",
+    help="Create a new entry from options, or by asking for what is missing (in a terminal).\n\n"
+    "The entry is checked like kb validate would (for facts, quotes against the source "
+    "snapshots) before it is written; an existing file is never replaced. The new file's path "
+    "is printed.\n\n"
+    "Example: kb new fact --statement '...' --subject ketamine --topic risks --source SRC "
+    "--quote '...'",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(new_app, name="new")
+
+IdOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--id",
+        help="Entry id (default: proposed from the text, kebab-case).",
+        metavar="ID",
+        show_default=False,
+    ),
+]
+SnapshotsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--snapshots",
+        help="Directory of source snapshots (default: $KB_SNAPSHOTS, else kb.toml's snapshots).",
+        metavar="DIR",
+        show_default=False,
+    ),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Check and print the entry instead of writing it.")
+]
+
+
+def _new_entry(
+    kind: str, values: dict[str, Any], kb_path: Path | None, snapshots: str | None, dry_run: bool
+) -> None:
+    from kb.loading import display_path
+    from kb.prompts import complete
+    from kb.scaffold import create
+
+    kb = open_kb(kb_path)
+    created = create(kb, kind, complete(kb, kind, values), snapshots, dry_run)
+    for note in created.notes:
+        message(note, "note")
+    sys.stdout.write(created.text if dry_run else display_path(created.path) + "\n")
+
+
+@new_app.command("fact")
+@handle_errors
+def new_fact_command(
+    statement: Annotated[
+        str | None,
+        typer.Option(help="The claim in the KB's own words.", metavar="TEXT", show_default=False),
+    ] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option(
+            help="Subject id, name or alias.",
+            metavar="SUBJECT",
+            show_default=False,
+            autocompletion=complete_subject_ids,
+        ),
+    ] = None,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--topic",
+            help="Topic from kb.toml (repeatable; the first names the folder).",
+            metavar="TOPIC",
+            show_default=False,
+        ),
+    ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source",
+            help="Source id (repeatable, one --quote each).",
+            metavar="SOURCE",
+            show_default=False,
+            autocompletion=complete_source_ids,
+        ),
+    ] = None,
+    quote: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--quote",
+            help="Verbatim quote from the source's snapshot (one per --source).",
+            metavar="TEXT",
+            show_default=False,
+        ),
+    ] = None,
+    locator: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--locator",
+            help="Where the quote is, e.g. 'section 3' (none, or one per --source).",
+            metavar="TEXT",
+            show_default=False,
+        ),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag", help="Kebab-case keyword (repeatable).", metavar="TAG", show_default=False
+        ),
+    ] = None,
+    attribute: Annotated[
+        str | None,
+        typer.Option(
+            help="Comparable property, e.g. route (needs --value).",
+            metavar="NAME",
+            show_default=False,
+        ),
+    ] = None,
+    value: Annotated[
+        str | None, typer.Option(help="Value of --attribute.", metavar="TEXT", show_default=False)
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            help="established (default), contested or refuted (then give --note).",
+            metavar="STATUS",
+            show_default=False,
+        ),
+    ] = None,
+    note: Annotated[
+        str | None,
+        typer.Option(
+            help="Editorial note: why the fact is contested or refuted.",
+            metavar="TEXT",
+            show_default=False,
+        ),
+    ] = None,
+    related: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--related",
+            help="Related fact id (repeatable).",
+            metavar="FACT",
+            show_default=False,
+            autocompletion=complete_fact_ids,
+        ),
+    ] = None,
+    entry_id: IdOpt = None,
+    snapshots: SnapshotsOpt = None,
+    dry_run: DryRunOpt = False,
+    kb_path: KbOpt = None,
+) -> None:
+    """Create a fact in facts/<first topic>/<id>.toml.
+
+    Examples: kb new fact --statement 'Ketamine can damage the bladder.' --subject ketamine
+    --topic risks --source SOURCE-ID --quote 'VERBATIM TEXT' --locator 'section 4';
+    kb new fact   (in a terminal: asks for each missing value)
+    """
+    from kb.scaffold import provenance_items
+
+    values = {
+        "id": entry_id,
+        "statement": statement,
+        "subject": subject,
+        "topics": topic or [],
+        "tags": tag or [],
+        "attribute": attribute,
+        "value": value,
+        "status": status,
+        "note": note,
+        "related": related or [],
+        "provenance": provenance_items(source or [], quote or [], locator or []),
+    }
+    _new_entry("fact", values, kb_path, snapshots, dry_run)
+
+
+@new_app.command("source")
+@handle_errors
+def new_source_command(
+    title: Annotated[
+        str | None, typer.Option(help="Title of the document.", metavar="TEXT", show_default=False)
+    ] = None,
+    publisher: Annotated[
+        str | None, typer.Option(help="Who published it.", metavar="TEXT", show_default=False)
+    ] = None,
+    author: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--author",
+            help="Author named by the document (repeatable).",
+            metavar="NAME",
+            show_default=False,
+        ),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="http(s) address, only when the text names it.", metavar="URL", show_default=False
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            help="Kind of document, from kb.toml source_kinds.", metavar="KIND", show_default=False
+        ),
+    ] = None,
+    reliability: Annotated[
+        str | None,
+        typer.Option(help="From kb.toml reliability_levels.", metavar="LEVEL", show_default=False),
+    ] = None,
+    reliability_note: Annotated[
+        str | None,
+        typer.Option(
+            "--reliability-note",
+            help="Why the source got that reliability.",
+            metavar="TEXT",
+            show_default=False,
+        ),
+    ] = None,
+    retrieved: Annotated[
+        str | None,
+        typer.Option(
+            help="Date the snapshot was taken (YYYY-MM-DD).", metavar="DATE", show_default=False
+        ),
+    ] = None,
+    snapshot: Annotated[
+        str | None,
+        typer.Option(
+            help="File name of the snapshot in the snapshots directory.",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ] = None,
+    sha256: Annotated[
+        str | None,
+        typer.Option(
+            help="SHA-256 of the snapshot (default: computed from the file).",
+            metavar="HEX",
+            show_default=False,
+        ),
+    ] = None,
+    entry_id: IdOpt = None,
+    snapshots: SnapshotsOpt = None,
+    dry_run: DryRunOpt = False,
+    kb_path: KbOpt = None,
+) -> None:
+    """Create a source in sources/<id>.toml.
+
+    Examples: kb new source --title 'Ketamine explained' --publisher 'Some News' --kind news
+    --reliability medium --reliability-note 'WHY' --retrieved 2024-05-01 --snapshot 006_x.txt
+    """
+    values = {
+        "id": entry_id,
+        "title": title,
+        "publisher": publisher,
+        "authors": author or [],
+        "url": url,
+        "kind": kind,
+        "reliability": reliability,
+        "reliability_note": reliability_note,
+        "retrieved": retrieved,
+        "snapshot": snapshot,
+        "sha256": sha256,
+    }
+    _new_entry("source", values, kb_path, snapshots, dry_run)
+
+
+@new_app.command("subject")
+@handle_errors
+def new_subject_command(
+    name: Annotated[
+        str | None, typer.Option(help="Display name.", metavar="TEXT", show_default=False)
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(help="From kb.toml subject_kinds.", metavar="KIND", show_default=False),
+    ] = None,
+    alias: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--alias",
+            help="Other name people search for (repeatable).",
+            metavar="NAME",
+            show_default=False,
+        ),
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option(help="One or two sentences.", metavar="TEXT", show_default=False)
+    ] = None,
+    entry_id: IdOpt = None,
+    dry_run: DryRunOpt = False,
+    kb_path: KbOpt = None,
+) -> None:
+    """Create a subject in subjects/<id>.toml.
+
+    Examples: kb new subject --name Ketalar --kind drug --alias 'ketamine hydrochloride'
+    """
+    values = {
+        "id": entry_id,
+        "name": name,
+        "kind": kind,
+        "aliases": alias or [],
+        "description": description,
+    }
+    _new_entry("subject", values, kb_path, None, dry_run)
+
+
+IndexDirOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--index-dir",
+        help="Search index directory (default: $KB_INDEX_DIR, else "
+        "the user cache directory, keyed by the KB's path).",
+        show_default=False,
+    ),
+]
+
+
+def _notice(text: str) -> None:
+    message(text, "notice")
+
+
+@app.command("search")
+@handle_errors
+def search_command(
+    query: Annotated[
+        list[str],
+        typer.Argument(
+            help='Words, "phrases", AND/OR/NOT, (groups), wild*, fuzzy~, field:value '
+            "(subject, topic, tag, source, status, attribute, value, statement, quote, id).",
+            show_default=False,
+        ),
+    ],
+    subject: Annotated[
+        str | None,
+        typer.Option(help="Subject id, name or alias.", autocompletion=complete_subject_ids),
+    ] = None,
+    topic: Annotated[str | None, typer.Option(help="Topic from kb.toml.")] = None,
+    tag: Annotated[str | None, typer.Option(help="Tag.")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Source id.", autocompletion=complete_source_ids)
+    ] = None,
+    status: Annotated[str | None, typer.Option(help="established, contested or refuted.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N facts.")] = 10,
+    show_all: Annotated[bool, typer.Option("--all", help="Show every matching fact.")] = False,
+    fmt: FormatOpt = None,
+    kb_path: KbOpt = None,
+    index_dir: IndexDirOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Full-text search: facts ranked by relevance, those matching every word first.
+
+    Exit 0 with matches, 1 with none, 2 for a bad query. The index is updated automatically
+    before each search; see docs/search.md for the query language.
+
+    Examples: kb search bladder;  kb search 'subject:spravato AND dose' -f json;
+    kb search '"nasal spray"' --status refuted -f ids
+    """
+    from kb.locate import find_kb
+    from kb.render.search import RENDERERS
+    from kb.search import SearchFilters, search
+
+    chosen, out = output_for(fmt, no_color)
+    render = pick(RENDERERS, chosen, "search")
+    result = search(
+        find_kb(kb_path),
+        " ".join(query),
+        SearchFilters(subject, topic, tag, source, status),
+        limit=None if show_all else limit,
+        index_dir=index_dir,
+        highlight=chosen in (Format.rich, Format.json, Format.jsonl),
+        count=chosen is Format.rich,
+        records=chosen not in (Format.plain, Format.ids),
+        notify=_notice,
+    )
+    for problem in result.problems:
+        message(f"skipped invalid entry: {problem} (run kb validate)", "warning")
+    if result.corrected:
+        _notice(f"nothing matches {result.asked!r}; showing results for {result.query!r}")
+    render(result, out)
+    if not result.hits:
+        hint = f"; did you mean {result.suggestion!r}?" if result.suggestion else ""
+        message(f"no facts match {result.asked!r}{hint}", "")
+        raise typer.Exit(1)
+
+
+@app.command("index")
+@handle_errors
+def index_command(
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Build a new index from scratch instead of updating the changed entries.",
+        ),
+    ] = False,
+    fmt: FormatOpt = None,
+    kb_path: KbOpt = None,
+    index_dir: IndexDirOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Bring the search index up to date and report what changed (searches do this anyway).
+
+    Examples: kb index;  kb index --rebuild -f json
+    """
+    from kb.locate import find_kb
+    from kb.render.search import INDEX_RENDERERS
+    from kb.search import index
+
+    chosen, out = output_for(fmt, no_color)
+    render = pick(INDEX_RENDERERS, chosen, "index")
+    report = index(find_kb(kb_path), rebuild=rebuild, index_dir=index_dir, notify=_notice)
+    for problem in report.problems:
+        message(f"skipped invalid entry: {problem} (run kb validate)", "warning")
+    render(report, out)
 
 
 def run() -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from kb.loading import load
@@ -10,7 +11,7 @@ from kb.stats import SECTION_TITLES, compute
 SHIPPED = Path(__file__).resolve().parent.parent / "entries"
 
 
-def _table(title: str, header: str, rows: list[tuple[str, ...]]) -> str:
+def _table(title: str, header: str, rows: Sequence[Sequence[str]]) -> str:
     lines = [f"**{title}**", "", f"| {header} |", "|" + "---|" * (header.count("|") + 1)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
@@ -36,8 +37,9 @@ def coverage_markdown(root: Path = SHIPPED) -> str:
         parts.append(_table(SECTION_TITLES[section], f"{section} | facts", rows))
     subjects = [(f"`{k}`", str(v)) for k, v in stats.sections["subject"].items()]
     parts.append(_table(SECTION_TITLES["subject"], "subject | facts", subjects))
-    disputed = sorted((f for f in facts.values() if f.status != "established"),
-                      key=lambda f: (f.status, f.id))
-    rows = [(f.status, f"`{f.id}`", ", ".join(f.sources)) for f in disputed]
-    parts.append(_table("Contested and refuted facts", "status | fact | sources", rows))
+    disputed = sorted(
+        (f for f in facts.values() if f.status != "established"), key=lambda f: (f.status, f.id)
+    )
+    disputed_rows = [(f.status, f"`{f.id}`", ", ".join(f.sources)) for f in disputed]
+    parts.append(_table("Contested and refuted facts", "status | fact | sources", disputed_rows))
     return "\n".join(parts)

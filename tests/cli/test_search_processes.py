@@ -1,0 +1,77 @@
+"""`kb search` as real processes: several at once while the index changes, and what the
+fast path imports (no timing asserts: the modules loaded are what can be checked)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def kb(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "kb", *args],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "KB_INDEX_DIR": str(tmp_path / "index")}
+
+
+def test_concurrent_searches_while_the_index_is_updated_and_rebuilt(
+    mini_kb: Path, env: dict[str, str]
+) -> None:
+    fact = mini_kb / "facts" / "core" / "widgetol-bladder-damage.toml"
+    first = kb("search", "harm", "-f", "ids", "--kb", str(mini_kb), env=env)
+    assert first.communicate()[0] == "widgetol-bladder-damage\n"
+    for word in ("wreck", "ruin"):
+        fact.write_text(
+            fact.read_text().replace("can harm", f"can {word}").replace("can wreck", f"can {word}")
+        )
+        searches = [
+            kb("search", word, "-f", "ids", "--kb", str(mini_kb), env=env) for _ in range(4)
+        ]
+        rebuild = kb("index", "--rebuild", "--kb", str(mini_kb), env=env)
+        outputs = []
+        for process in [*searches, rebuild]:
+            out, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err
+            assert "Traceback" not in err
+            outputs.append(out)
+        assert set(outputs[:-1]) == {"widgetol-bladder-damage\n"}
+        assert outputs[-1].startswith("index rebuilt: 5 facts")
+
+
+def test_the_fresh_path_imports_neither_rich_nor_toml_parsing(
+    mini_kb: Path, env: dict[str, str]
+) -> None:
+    code = (
+        "import sys; sys.argv = ['kb', 'search', 'bladder', '-f', 'ids', '--kb', {kb!r}]; "
+        "from kb.cli import run; status = run(); "
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr); sys.exit(status)"
+    )
+    command = [sys.executable, "-c", code.format(kb=str(mini_kb))]
+    build = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert build.stdout == "widgetol-bladder-damage\n"
+    fresh = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    modules = set(fresh.stderr.split())
+    assert "whoosh.searching" in modules  # the check below would be vacuous otherwise
+    for heavy in (
+        "rich",
+        "tomllib",
+        "kb.loading",
+        "kb.models",
+        "pydantic",
+        "whoosh.writing",
+        "kb.highlight",
+        "kb.spelling",
+    ):
+        assert heavy not in modules, heavy
