@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from kb import __version__
+from kb.cliutil import message, notice, output_for
 from kb.completion import (
     complete_fact_ids,
     complete_source_ids,
@@ -19,7 +20,7 @@ from kb.completion import (
     complete_subject_or_fact_ids,
 )
 from kb.errors import KbError
-from kb.render.base import Format, Output, color_wanted, default_format, pick, safe
+from kb.render.base import Format, pick
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,11 +55,6 @@ KbOpt = Annotated[
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (also: NO_COLOR).")]
 
 
-def message(text: str, kind: str = "error") -> None:
-    """A message for the user, on stderr."""
-    sys.stderr.write(f"kb: {kind}: {safe(text)}\n" if kind else f"kb: {safe(text)}\n")
-
-
 def handle_errors(func: F) -> F:
     """Turn domain errors into a message on stderr and their exit code."""
 
@@ -71,11 +67,6 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(error.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def output_for(fmt: Format | None, no_color: bool) -> tuple[Format, Output]:
-    chosen = fmt or default_format()
-    return chosen, Output(stream=sys.stdout, color=color_wanted(no_color))
 
 
 def open_kb(kb_path: Path | None) -> Any:
@@ -680,10 +671,6 @@ IndexDirOpt = Annotated[
 ]
 
 
-def _notice(text: str) -> None:
-    message(text, "notice")
-
-
 @app.command("search")
 @handle_errors
 def search_command(
@@ -720,32 +707,24 @@ def search_command(
     Examples: kb search bladder;  kb search 'subject:spravato AND dose' -f json;
     kb search '"nasal spray"' --status refuted -f ids
     """
-    from kb.locate import find_kb
-    from kb.render.search import RENDERERS
-    from kb.search import SearchFilters, search
+    from kb.cliutil import SearchRequest, run_search
 
-    chosen, out = output_for(fmt, no_color)
-    render = pick(RENDERERS, chosen, "search")
-    result = search(
-        find_kb(kb_path),
+    request = SearchRequest(
         " ".join(query),
-        SearchFilters(subject, topic, tag, source, status),
+        subject,
+        topic,
+        tag,
+        source,
+        status,
         limit=None if show_all else limit,
+        fmt=fmt,
+        kb_path=kb_path,
         index_dir=index_dir,
-        highlight=chosen in (Format.rich, Format.json, Format.jsonl),
-        count=chosen is Format.rich,
-        records=chosen not in (Format.plain, Format.ids),
-        notify=_notice,
+        no_color=no_color,
     )
-    for problem in result.problems:
-        message(f"skipped invalid entry: {problem} (run kb validate)", "warning")
-    if result.corrected:
-        _notice(f"nothing matches {result.asked!r}; showing results for {result.query!r}")
-    render(result, out)
-    if not result.hits:
-        hint = f"; did you mean {result.suggestion!r}?" if result.suggestion else ""
-        message(f"no facts match {result.asked!r}{hint}", "")
-        raise typer.Exit(1)
+    code = run_search(request)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command("index")
@@ -773,7 +752,7 @@ def index_command(
 
     chosen, out = output_for(fmt, no_color)
     render = pick(INDEX_RENDERERS, chosen, "index")
-    report = index(find_kb(kb_path), rebuild=rebuild, index_dir=index_dir, notify=_notice)
+    report = index(find_kb(kb_path), rebuild=rebuild, index_dir=index_dir, notify=notice)
     for problem in report.problems:
         message(f"skipped invalid entry: {problem} (run kb validate)", "warning")
     render(report, out)

@@ -1,0 +1,75 @@
+"""What every command needs that does not depend on typer: messages on stderr, the output
+context, and the search command's body (shared by the typer command and the fast path)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb.render.base import Format, Output, color_wanted, default_format, pick, safe
+
+
+def message(text: str, kind: str = "error") -> None:
+    """A message for the user, on stderr."""
+    sys.stderr.write(f"kb: {kind}: {safe(text)}\n" if kind else f"kb: {safe(text)}\n")
+
+
+def notice(text: str) -> None:
+    message(text, "notice")
+
+
+def output_for(fmt: Format | None, no_color: bool) -> tuple[Format, Output]:
+    chosen = fmt or default_format()
+    return chosen, Output(stream=sys.stdout, color=color_wanted(no_color))
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """Everything `kb search` was asked, however it was parsed."""
+
+    query: str
+    subject: str | None = None
+    topic: str | None = None
+    tag: str | None = None
+    source: str | None = None
+    status: str | None = None
+    limit: int | None = 10
+    fmt: Format | None = None
+    kb_path: Path | None = None
+    index_dir: str | None = None
+    no_color: bool = False
+
+
+def run_search(request: SearchRequest) -> int:
+    """Search, render, and return the exit code (domain errors propagate to the caller)."""
+    from kb.locate import find_kb
+    from kb.render.search import RENDERERS
+    from kb.search import SearchFilters, search
+
+    chosen, out = output_for(request.fmt, request.no_color)
+    render = pick(RENDERERS, chosen, "search")
+    filters = SearchFilters(
+        request.subject, request.topic, request.tag, request.source, request.status
+    )
+    result = search(
+        find_kb(request.kb_path),
+        request.query,
+        filters,
+        limit=request.limit,
+        index_dir=request.index_dir,
+        highlight=chosen in (Format.rich, Format.json, Format.jsonl),
+        count=chosen is Format.rich,
+        records=chosen not in (Format.plain, Format.ids),
+        notify=notice,
+    )
+    for problem in result.problems:
+        message(f"skipped invalid entry: {problem} (run kb validate)", "warning")
+    if result.corrected:
+        notice(f"nothing matches {result.asked!r}; showing results for {result.query!r}")
+    render(result, out)
+    if result.hits:
+        return 0
+    hint = f"; did you mean {result.suggestion!r}?" if result.suggestion else ""
+    message(f"no facts match {result.asked!r}{hint}", "")
+    return 1
