@@ -3,15 +3,24 @@ codes. Nothing here reads TOML or touches the index directly."""
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
 from kb import __version__
+from kb.cli_new import new_app
+from kb.clioptions import (
+    FormatOpt,
+    IndexDirOpt,
+    KbOpt,
+    NoColorOpt,
+    handle_errors,
+    open_kb,
+    warn_skipped,
+)
 from kb.cliutil import message, notice, output_for
 from kb.completion import (
     complete_fact_ids,
@@ -19,10 +28,7 @@ from kb.completion import (
     complete_subject_ids,
     complete_subject_or_fact_ids,
 )
-from kb.errors import KbError
-from kb.render.base import Format, pick
-
-F = TypeVar("F", bound=Callable[..., Any])
+from kb.render.base import pick
 
 app = typer.Typer(
     name="kb",
@@ -33,53 +39,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-FormatOpt = Annotated[
-    Format | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output format (default: rich on a terminal, plain when piped).",
-        show_default=False,
-    ),
-]
-KbOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--kb",
-        help="Knowledge base directory (default: $KB_DIR, else the nearest "
-        "entries/kb.toml, else the shipped KB).",
-        show_default=False,
-    ),
-]
-NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (also: NO_COLOR).")]
-
-
-def handle_errors(func: F) -> F:
-    """Turn domain errors into a message on stderr and their exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except KbError as error:
-            message(error.message)
-            raise typer.Exit(error.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def open_kb(kb_path: Path | None) -> Any:
-    from kb.loading import load
-    from kb.locate import find_kb
-
-    kb = load(find_kb(kb_path))
-    return kb
-
-
-def warn_skipped(kb: Any) -> None:
-    for problem in kb.problems:
-        message(f"skipped invalid entry: {problem} (run kb validate)", "warning")
 
 
 def _version(value: bool) -> None:
@@ -225,9 +184,6 @@ def validate_command(
         raise typer.Exit(1)
 
 
-from enum import StrEnum  # noqa: E402  (kept with the compare command it serves)
-
-
 class CompareBy(StrEnum):
     subject = "subject"
     source = "source"
@@ -354,323 +310,6 @@ def stats_command(
     warn_skipped(kb)
 
 
-new_app = typer.Typer(
-    name="new",
-    help="Create a new entry from options, or by asking for what is missing (in a terminal).\n\n"
-    "The entry is checked like kb validate would (for facts, quotes against the source "
-    "snapshots) before it is written; an existing file is never replaced. The new file's path "
-    "is printed.\n\n"
-    "Example: kb new fact --statement '...' --subject ketamine --topic risks --source SRC "
-    "--quote '...'",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(new_app, name="new")
-
-IdOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--id",
-        help="Entry id (default: proposed from the text, kebab-case).",
-        metavar="ID",
-        show_default=False,
-    ),
-]
-SnapshotsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--snapshots",
-        help="Directory of source snapshots (default: $KB_SNAPSHOTS, else kb.toml's snapshots).",
-        metavar="DIR",
-        show_default=False,
-    ),
-]
-DryRunOpt = Annotated[
-    bool, typer.Option("--dry-run", help="Check and print the entry instead of writing it.")
-]
-
-
-def _new_entry(
-    kind: str, values: dict[str, Any], kb_path: Path | None, snapshots: str | None, dry_run: bool
-) -> None:
-    from kb.loading import display_path
-    from kb.prompts import complete
-    from kb.scaffold import create
-
-    kb = open_kb(kb_path)
-    created = create(kb, kind, complete(kb, kind, values), snapshots, dry_run)
-    for note in created.notes:
-        message(note, "note")
-    sys.stdout.write(created.text if dry_run else display_path(created.path) + "\n")
-
-
-@new_app.command("fact")
-@handle_errors
-def new_fact_command(
-    statement: Annotated[
-        str | None,
-        typer.Option(help="The claim in the KB's own words.", metavar="TEXT", show_default=False),
-    ] = None,
-    subject: Annotated[
-        str | None,
-        typer.Option(
-            help="Subject id, name or alias.",
-            metavar="SUBJECT",
-            show_default=False,
-            autocompletion=complete_subject_ids,
-        ),
-    ] = None,
-    topic: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--topic",
-            help="Topic from kb.toml (repeatable; the first names the folder).",
-            metavar="TOPIC",
-            show_default=False,
-        ),
-    ] = None,
-    source: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--source",
-            help="Source id (repeatable, one --quote each).",
-            metavar="SOURCE",
-            show_default=False,
-            autocompletion=complete_source_ids,
-        ),
-    ] = None,
-    quote: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--quote",
-            help="Verbatim quote from the source's snapshot (one per --source).",
-            metavar="TEXT",
-            show_default=False,
-        ),
-    ] = None,
-    locator: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--locator",
-            help="Where the quote is, e.g. 'section 3' (none, or one per --source).",
-            metavar="TEXT",
-            show_default=False,
-        ),
-    ] = None,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tag", help="Kebab-case keyword (repeatable).", metavar="TAG", show_default=False
-        ),
-    ] = None,
-    attribute: Annotated[
-        str | None,
-        typer.Option(
-            help="Comparable property, e.g. route (needs --value).",
-            metavar="NAME",
-            show_default=False,
-        ),
-    ] = None,
-    value: Annotated[
-        str | None, typer.Option(help="Value of --attribute.", metavar="TEXT", show_default=False)
-    ] = None,
-    status: Annotated[
-        str | None,
-        typer.Option(
-            help="established (default), contested or refuted (then give --note).",
-            metavar="STATUS",
-            show_default=False,
-        ),
-    ] = None,
-    note: Annotated[
-        str | None,
-        typer.Option(
-            help="Editorial note: why the fact is contested or refuted.",
-            metavar="TEXT",
-            show_default=False,
-        ),
-    ] = None,
-    related: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--related",
-            help="Related fact id (repeatable).",
-            metavar="FACT",
-            show_default=False,
-            autocompletion=complete_fact_ids,
-        ),
-    ] = None,
-    entry_id: IdOpt = None,
-    snapshots: SnapshotsOpt = None,
-    dry_run: DryRunOpt = False,
-    kb_path: KbOpt = None,
-) -> None:
-    """Create a fact in facts/<first topic>/<id>.toml.
-
-    Examples: kb new fact --statement 'Ketamine can damage the bladder.' --subject ketamine
-    --topic risks --source SOURCE-ID --quote 'VERBATIM TEXT' --locator 'section 4';
-    kb new fact   (in a terminal: asks for each missing value)
-    """
-    from kb.scaffold import provenance_items
-
-    values = {
-        "id": entry_id,
-        "statement": statement,
-        "subject": subject,
-        "topics": topic or [],
-        "tags": tag or [],
-        "attribute": attribute,
-        "value": value,
-        "status": status,
-        "note": note,
-        "related": related or [],
-        "provenance": provenance_items(source or [], quote or [], locator or []),
-    }
-    _new_entry("fact", values, kb_path, snapshots, dry_run)
-
-
-@new_app.command("source")
-@handle_errors
-def new_source_command(
-    title: Annotated[
-        str | None, typer.Option(help="Title of the document.", metavar="TEXT", show_default=False)
-    ] = None,
-    publisher: Annotated[
-        str | None, typer.Option(help="Who published it.", metavar="TEXT", show_default=False)
-    ] = None,
-    author: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--author",
-            help="Author named by the document (repeatable).",
-            metavar="NAME",
-            show_default=False,
-        ),
-    ] = None,
-    url: Annotated[
-        str | None,
-        typer.Option(
-            help="http(s) address, only when the text names it.", metavar="URL", show_default=False
-        ),
-    ] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            help="Kind of document, from kb.toml source_kinds.", metavar="KIND", show_default=False
-        ),
-    ] = None,
-    reliability: Annotated[
-        str | None,
-        typer.Option(help="From kb.toml reliability_levels.", metavar="LEVEL", show_default=False),
-    ] = None,
-    reliability_note: Annotated[
-        str | None,
-        typer.Option(
-            "--reliability-note",
-            help="Why the source got that reliability.",
-            metavar="TEXT",
-            show_default=False,
-        ),
-    ] = None,
-    retrieved: Annotated[
-        str | None,
-        typer.Option(
-            help="Date the snapshot was taken (YYYY-MM-DD).", metavar="DATE", show_default=False
-        ),
-    ] = None,
-    snapshot: Annotated[
-        str | None,
-        typer.Option(
-            help="File name of the snapshot in the snapshots directory.",
-            metavar="FILE",
-            show_default=False,
-        ),
-    ] = None,
-    sha256: Annotated[
-        str | None,
-        typer.Option(
-            help="SHA-256 of the snapshot (default: computed from the file).",
-            metavar="HEX",
-            show_default=False,
-        ),
-    ] = None,
-    entry_id: IdOpt = None,
-    snapshots: SnapshotsOpt = None,
-    dry_run: DryRunOpt = False,
-    kb_path: KbOpt = None,
-) -> None:
-    """Create a source in sources/<id>.toml.
-
-    Examples: kb new source --title 'Ketamine explained' --publisher 'Some News' --kind news
-    --reliability medium --reliability-note 'WHY' --retrieved 2024-05-01 --snapshot 006_x.txt
-    """
-    values = {
-        "id": entry_id,
-        "title": title,
-        "publisher": publisher,
-        "authors": author or [],
-        "url": url,
-        "kind": kind,
-        "reliability": reliability,
-        "reliability_note": reliability_note,
-        "retrieved": retrieved,
-        "snapshot": snapshot,
-        "sha256": sha256,
-    }
-    _new_entry("source", values, kb_path, snapshots, dry_run)
-
-
-@new_app.command("subject")
-@handle_errors
-def new_subject_command(
-    name: Annotated[
-        str | None, typer.Option(help="Display name.", metavar="TEXT", show_default=False)
-    ] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option(help="From kb.toml subject_kinds.", metavar="KIND", show_default=False),
-    ] = None,
-    alias: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--alias",
-            help="Other name people search for (repeatable).",
-            metavar="NAME",
-            show_default=False,
-        ),
-    ] = None,
-    description: Annotated[
-        str | None, typer.Option(help="One or two sentences.", metavar="TEXT", show_default=False)
-    ] = None,
-    entry_id: IdOpt = None,
-    dry_run: DryRunOpt = False,
-    kb_path: KbOpt = None,
-) -> None:
-    """Create a subject in subjects/<id>.toml.
-
-    Examples: kb new subject --name Ketalar --kind drug --alias 'ketamine hydrochloride'
-    """
-    values = {
-        "id": entry_id,
-        "name": name,
-        "kind": kind,
-        "aliases": alias or [],
-        "description": description,
-    }
-    _new_entry("subject", values, kb_path, None, dry_run)
-
-
-IndexDirOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--index-dir",
-        help="Search index directory (default: $KB_INDEX_DIR, else "
-        "the user cache directory, keyed by the KB's path).",
-        show_default=False,
-    ),
-]
-
-
 @app.command("search")
 @handle_errors
 def search_command(
@@ -756,6 +395,9 @@ def index_command(
     for problem in report.problems:
         message(f"skipped invalid entry: {problem} (run kb validate)", "warning")
     render(report, out)
+
+
+app.add_typer(new_app, name="new")
 
 
 def run() -> int:
