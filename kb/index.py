@@ -91,24 +91,28 @@ def schema() -> Schema:
     )
 
 
+RECORD_KEYS = (
+    "id",
+    "path",
+    "statement",
+    "subject",
+    "topics",
+    "tags",
+    "attribute",
+    "value",
+    "status",
+    "note",
+    "related",
+)
+
+
 def fact_record(fact: Any, path: str) -> dict[str, Any]:
     """The parts of a Fact the index keeps (and can rebuild a document from)."""
-    return {
-        "id": fact.id,
-        "path": path,
-        "statement": fact.statement,
-        "subject": fact.subject,
-        "topics": list(fact.topics),
-        "tags": list(fact.tags),
-        "attribute": fact.attribute,
-        "value": fact.value,
-        "status": fact.status,
-        "note": fact.note,
-        "related": list(fact.related),
-        "provenance": [
-            {"source": p.source, "quote": p.quote, "locator": p.locator} for p in fact.provenance
-        ],
-    }
+    from kb.serialize import fact_dict
+
+    record = fact_dict(fact)
+    record["path"] = path
+    return record_from_stored(record)
 
 
 def _keywords(values: list[str]) -> str:
@@ -195,22 +199,7 @@ def stored_record(
 
 def record_from_stored(stored: Mapping[str, Any]) -> dict[str, Any]:
     """A fact record back from a stored `data` value (to re-index without parsing TOML)."""
-    record = {
-        key: stored[key]
-        for key in (
-            "id",
-            "path",
-            "statement",
-            "subject",
-            "topics",
-            "tags",
-            "attribute",
-            "value",
-            "status",
-            "note",
-            "related",
-        )
-    }
+    record = {key: stored[key] for key in RECORD_KEYS}
     record["provenance"] = [
         {"source": p["source"], "quote": p["quote"], "locator": p.get("locator")}
         for p in stored["provenance"]

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kb.compare import Claim, Comparison, Row
 from kb.factdiff import DiffOp
 from kb.render.base import Format, Output
-from kb.render.compare_rich import compare_rich
+from kb.render.compare_rich import GAP, compare_rich
 from kb.render.facts import status_label
 from kb.serialize import fact_dict
-
-if TYPE_CHECKING:
-    pass
-
-GAP = "-"
-MARKS = {
-    "differs": ("≠ differs", "bold yellow"),
-    "partial": ("≈ partly differs", "yellow"),
-    "gap": ("— gap", "dim"),
-    "same": ("", ""),
-}
 
 
 def source_summary(claim: Claim) -> str:
