@@ -87,6 +87,11 @@ def kind_of(root: Path, path: Path) -> str | None:
         parts = path.resolve().relative_to(root.resolve()).parts
     except ValueError:
         return None
+    return kind_of_parts(parts)
+
+
+def kind_of_parts(parts: tuple[str, ...]) -> str | None:
+    """The entry kind of a file by its path parts relative to the KB root."""
     if parts == (SETTINGS_FILE,):
         return "kb"
     for kind, folder in KIND_DIRS.items():
@@ -128,12 +133,11 @@ def parse_text(text: str, shown: str) -> tuple[dict[str, Any] | None, Problem | 
 
 def read_entry(path: Path, kind: str) -> RawEntry:
     """Read, decode, parse and structurally check one file; never raises for bad content."""
-    shown = display_path(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             found = problem(
-                shown,
+                display_path(path),
                 1,
                 1,
                 "KB002",
@@ -142,18 +146,25 @@ def read_entry(path: Path, kind: str) -> RawEntry:
             return RawEntry(path, kind, None, None, (found,))
         raw = path.read_bytes()
     except OSError as error:
-        found = problem(shown, 1, 1, "KB003", f"cannot read file: {error.strerror or error}")
+        found = problem(
+            display_path(path), 1, 1, "KB003", f"cannot read file: {error.strerror or error}"
+        )
         return RawEntry(path, kind, None, None, (found,))
-    text, bad = _decode(raw, shown)
-    if text is None:
+    # The display path (resolving the file) is only worked out when there is a problem to show.
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        _, bad = _decode(raw, display_path(path))
         return RawEntry(path, kind, None, None, (bad,) if bad else ())
-    data, bad = parse_text(text, shown)
-    if data is None:
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+        _, bad = parse_text(text, display_path(path))
         return RawEntry(path, kind, None, text, (bad,) if bad else ())
     issues = check_entry(kind, data, None if kind == "kb" else path.stem)
     if not issues:
         return RawEntry(path, kind, data, text, ())
-    positions = Positions(text)
+    shown, positions = display_path(path), Positions(text)
     found_all = tuple(problem(shown, *positions.find(i.path), i.code, i.message) for i in issues)
     return RawEntry(path, kind, data, text, found_all)
 

@@ -1,0 +1,548 @@
+"""Whole-process benchmarks of the `kb` command line, with the targets of docs/performance.md.
+
+    python bench/run.py [--sizes 1000,10000] [--reps 7] [--out results.md] [--json raw.json]
+
+Each figure is the median wall time of fresh processes of the installed entry point
+(.venv/bin/kb, not `uv run`), after a warm-up run, with the commands run in turn (round robin,
+the order rotated every round) so that a noisy neighbour hits them all alike. Each is also
+given as a ratio to `python -c pass` timed in the same rounds, which is what the targets use
+and what stays comparable between machines. Peak memory is the child's maxrss, from one more
+run under /usr/bin/time (without it: wait4's figure, which includes the forking parent's RSS).
+Bytecode caching is on (PYTHONDONTWRITEBYTECODE is dropped), as in a user's installation.
+
+KBs: the shipped one (entries/, read-only commands only) and synthetic ones made by
+bench/generate.py in --workdir (kept between runs, regenerated when the generator changes).
+Every KB gets its own index directory (KB_INDEX_DIR). 100k facts are opt-in: --sizes 100000
+(generation and a full index build take minutes; use --slow-reps to bound them). --merge
+adds KBs from an earlier --json file, so a 100k run can be judged against a 1k run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+from generate import GENERATOR_VERSION, generate  # noqa: E402
+
+KB_BIN = REPO / ".venv" / "bin" / "kb"
+SEED = 7
+ONE_TERM = ["bladder"]
+THREE_TERMS = ["ketamine", "bladder", "damage"]
+EDIT_MARK = "(edited by bench/run.py)"
+RACY_WAIT_S = 2.1
+
+
+@dataclass
+class Command:
+    name: str
+    argv: list[str]
+    slow: bool = False  # run only in the first --slow-reps rounds
+    expect: tuple[int, ...] = (0,)
+    before: Callable[[], None] | None = None  # untimed preparation (the edit of edit+search)
+    env: dict[str, str] = field(default_factory=dict)  # added to the environment
+    then: Command | None = None  # run right after this one, in every round (not rotated apart)
+
+
+def chain(commands: list[Command]) -> list[Command]:
+    """The commands with the ones they are followed by, in order."""
+    flat: list[Command] = []
+    for command in commands:
+        while command is not None:
+            flat.append(command)
+            command = command.then
+    return flat
+
+
+@dataclass
+class Figure:
+    times: list[float] = field(default_factory=list)
+    rss_kb: list[int] = field(default_factory=list)
+    rss_exact: bool = False
+    codes: list[int] = field(default_factory=list)
+    stderr: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.rss_kb) / 1024
+
+
+@dataclass
+class KbResult:
+    label: str
+    facts: int
+    path: str
+    baseline: float  # median seconds of `python -c pass` in the same rounds
+    figures: dict[str, dict[str, object]]
+    generated_s: float | None = None
+
+
+# ---- running one process ------------------------------------------------------------------
+
+
+TIME_BIN = shutil.which("time", path="/usr/bin:/bin")
+
+
+def run_once(argv: list[str], env: dict[str, str], out_dir: Path) -> tuple[float, int, int, str]:
+    """Wall seconds, peak RSS (KiB), exit code and stderr tail of one fresh process.
+
+    The RSS from wait4 includes what the child inherited from this (forking) process before
+    exec, so it is only a fallback: peak_rss() measures memory properly."""
+    with open(out_dir / "stdout", "wb") as out, open(out_dir / "stderr", "wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    tail = (out_dir / "stderr").read_text(errors="replace")[-400:]
+    return elapsed, usage.ru_maxrss, proc.returncode, tail
+
+
+def peak_rss(argv: list[str], env: dict[str, str], out_dir: Path) -> int | None:
+    """Peak RSS (KiB) of one run under /usr/bin/time, whose own fork is tiny; None without it."""
+    if TIME_BIN is None:
+        return None
+    report = out_dir / "rss"
+    with open(os.devnull, "wb") as null:
+        subprocess.run(
+            [TIME_BIN, "-f", "%M", "-o", str(report), *argv],
+            stdout=null,
+            stderr=null,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            check=False,
+        )
+    try:
+        return int(report.read_text().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def measure(
+    commands: list[Command], env: dict[str, str], reps: int, slow_reps: int, label: str
+) -> dict[str, Figure]:
+    figures = {c.name: Figure() for c in chain(commands)}
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        out_dir = Path(tmp)
+        # Warm-up: caches, .pyc files, the index (the slow commands need none).
+        for command in chain([c for c in commands if not c.slow]):
+            if command.before:
+                command.before()
+            run_once(command.argv, env | command.env, out_dir)
+        for round_no in range(reps):
+            shift = round_no % len(commands)
+            rotated = commands[shift:] + commands[:shift]
+            for command in chain([c for c in rotated if not c.slow or round_no < slow_reps]):
+                if command.before:
+                    command.before()
+                elapsed, rss, code, tail = run_once(command.argv, env | command.env, out_dir)
+                figure = figures[command.name]
+                figure.times.append(elapsed)
+                figure.rss_kb.append(rss)
+                figure.codes.append(code)
+                if code not in command.expect:
+                    figure.stderr = tail
+            print(f"  [{label}] round {round_no + 1}/{reps} done", file=sys.stderr)
+        for command in chain(commands):  # memory, untimed
+            if command.before:
+                command.before()
+            rss = peak_rss(command.argv, env | command.env, out_dir)
+            if rss is not None:
+                figures[command.name].rss_kb, figures[command.name].rss_exact = [rss], True
+    return figures
+
+
+# ---- knowledge bases ----------------------------------------------------------------------
+
+
+def ensure_kb(workdir: Path, n: int) -> tuple[Path, float | None]:
+    """A synthetic KB of n facts in workdir, generated unless an up-to-date one is there."""
+    root = workdir / f"kb-{n}"
+    marker = root / ".bench-generator"
+    wanted = f"{GENERATOR_VERSION} {SEED} {n}"
+    if marker.is_file() and marker.read_text() == wanted:
+        return root, None
+    if root.exists():
+        shutil.rmtree(root)
+    print(f"generating {n} facts in {root} ...", file=sys.stderr)
+    started = time.perf_counter()
+    generate(n, root, SEED)
+    elapsed = time.perf_counter() - started
+    marker.write_text(wanted)
+    return root, elapsed
+
+
+def first_fact(root: Path, word: str) -> Path:
+    """A fact file (in a stable order) that mentions word, else the first fact file."""
+    files = sorted((root / "facts").rglob("*.toml"))
+    for path in files:
+        if word in path.read_text(encoding="utf-8"):
+            return path
+    return files[0]
+
+
+class FactEditor:
+    """Changes one fact's statement before each timed search; restores it at the end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.original, self.count = path, path.read_text(encoding="utf-8"), 0
+        self.edited_at = 0.0
+
+    def wait_racy(self) -> None:
+        """Sleep until kb no longer trusts the edited file's mtime to be racy (RACY_NS, 2 s, in
+        kb/indexer.py): the next search then settles that, as a user's second search would."""
+        time.sleep(max(0.0, self.edited_at + RACY_WAIT_S - time.monotonic()))
+
+    def edit(self) -> None:
+        self.count += 1
+        self.edited_at = time.monotonic()
+        lines = self.original.splitlines(keepends=True)
+        for index, line in enumerate(lines):
+            if line.startswith("statement = "):
+                text = json.loads(line.split("=", 1)[1])
+                lines[index] = f"statement = {json.dumps(f'{text} {EDIT_MARK} {self.count}')}\n"
+        self.path.write_text("".join(lines), encoding="utf-8")
+
+    def restore(self) -> None:
+        self.path.write_text(self.original, encoding="utf-8")
+
+
+def kb_commands(
+    root: Path, python: str, writable: bool, rg: str | None, no_pyc_dir: Path
+) -> tuple[list[Command], FactEditor | None]:
+    kb = [str(KB_BIN)]
+    bladder_fact = first_fact(root, "bladder")
+    commands = [
+        Command("python -c pass", [python, "-c", "pass"]),
+        Command("search 1 term, ids", [*kb, "search", *ONE_TERM, "-f", "ids"]),
+        Command("search 1 term, rich", [*kb, "search", *ONE_TERM, "-f", "rich"]),
+        Command(
+            "search 1 term, ids, no .pyc cache",
+            [*kb, "search", *ONE_TERM, "-f", "ids"],
+            env={"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(no_pyc_dir)},
+        ),
+        Command("search 3 terms, ids", [*kb, "search", *THREE_TERMS, "-f", "ids"], expect=(0, 1)),
+        Command("search 3 terms, rich", [*kb, "search", *THREE_TERMS, "-f", "rich"], expect=(0, 1)),
+        Command("show 1 fact", [*kb, "show", bladder_fact.stem]),
+        Command("list -f jsonl", [*kb, "list", "-f", "jsonl"]),
+        Command("validate (whole KB)", [*kb, "validate"], slow=True),
+        Command("validate 1 file", [*kb, "validate", str(bladder_fact)]),
+    ]
+    editor = None
+    if writable:
+        commands.append(Command("index --rebuild", [*kb, "index", "--rebuild"], slow=True))
+        editor = FactEditor(bladder_fact)
+        again = Command(
+            "search again, 2 s after the edit",
+            [*kb, "search", *ONE_TERM, "-f", "ids"],
+            before=editor.wait_racy,
+        )
+        commands.append(
+            Command(
+                "edit 1 fact, then search",
+                [*kb, "search", *ONE_TERM, "-f", "ids"],
+                before=editor.edit,
+                then=again,
+            )
+        )
+    if rg:
+        commands.append(
+            Command("rg -l bladder (reference)", [rg, "-l", "bladder", str(root / "facts")])
+        )
+    return commands, editor
+
+
+def bench_kb(
+    label: str, root: Path, args: argparse.Namespace, writable: bool, generated: float | None
+) -> KbResult:
+    python = kb_python()
+    # Bytecode caching on, as on a user's machine (this workplace sets PYTHONDONTWRITEBYTECODE,
+    # which makes every start compile every module from source); the warm-up writes the .pyc.
+    dropped = ("KB_DIR", "KB_SNAPSHOTS", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    index_dir = args.workdir / f"index-{label}"
+    shutil.rmtree(index_dir, ignore_errors=True)
+    env.update(
+        KB_DIR=str(root), KB_INDEX_DIR=str(index_dir), COLUMNS="100", LINES="40", TERM="dumb"
+    )
+    no_pyc = args.workdir / "empty-pycache-prefix"  # never written: forces compiling from source
+    no_pyc.mkdir(exist_ok=True)
+    commands, editor = kb_commands(root, python, writable, shutil.which("rg"), no_pyc)
+    facts = sum(1 for _ in (root / "facts").rglob("*.toml"))
+    print(f"benchmarking {label} ({facts} facts) ...", file=sys.stderr)
+    subprocess.run([str(KB_BIN), "index"], env=env, check=True, capture_output=True)
+    try:
+        figures = measure(commands, env, args.reps, args.slow_reps, label)
+    finally:
+        if editor:
+            editor.restore()
+    summary = {
+        name: {
+            "median_s": f.median,
+            "peak_mb": f.peak_mb,
+            "peak_exact": f.rss_exact,
+            "runs": len(f.times),
+            "times": f.times,
+            "bad_exit": sorted({c for c in f.codes if c not in cmd.expect}),
+            "stderr": f.stderr,
+        }
+        for (name, f), cmd in zip(figures.items(), chain(commands), strict=True)
+        if f.times
+    }
+    return KbResult(label, facts, str(root), figures["python -c pass"].median, summary, generated)
+
+
+def kb_python() -> str:
+    """The interpreter of the kb entry point (its shebang), for the `python -c pass` baseline."""
+    first = KB_BIN.read_text(errors="replace").splitlines()[0]
+    return first[2:].strip() if first.startswith("#!") else sys.executable
+
+
+# ---- targets and report -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    limit: float
+    unit: str  # "x" (ratio to python -c pass), "s", "MB", or "x1k" (ratio to the 1k figure)
+
+
+def targets(results: dict[str, KbResult]) -> list[tuple[Target, float | None, str]]:
+    """(target, measured, note) for every target the measured KBs allow judging."""
+
+    def fig(label: str, name: str) -> dict[str, object] | None:
+        result = results.get(label)
+        return result.figures.get(name) if result else None
+
+    def seconds(label: str, name: str) -> float | None:
+        found = fig(label, name)
+        return float(found["median_s"]) if found else None  # type: ignore[arg-type]
+
+    def ratio(label: str, name: str) -> float | None:
+        value = seconds(label, name)
+        return value / results[label].baseline if value is not None else None
+
+    rows: list[tuple[Target, float | None, str]] = []
+    rows.append((Target("search bladder -f ids, shipped KB", 8, "x"), ratio("shipped", S1I), ""))
+    rows.append((Target("search bladder -f rich, shipped KB", 12, "x"), ratio("shipped", S1R), ""))
+    for name in (S1I, S3I):
+        small, big = ratio("1k", name), ratio("100k", name)
+        value = big / small if small and big else None
+        rows.append(
+            (Target(f"{name}: latency at 100k vs 1k", 2, "x1k"), value, "ratios to baseline")
+        )
+    rows.append((Target("edit 1 fact + search, 100k", 2, "s"), seconds("100k", EDIT), ""))
+    rows.append((Target("index --rebuild, 10k", 10, "s"), seconds("10k", "index --rebuild"), ""))
+    rows.append((Target("index --rebuild, 100k", 120, "s"), seconds("100k", "index --rebuild"), ""))
+    rows.append((Target("validate whole KB, 10k", 2, "s"), seconds("10k", VALIDATE), ""))
+    rows.append((Target("validate whole KB, 100k", 20, "s"), seconds("100k", VALIDATE), ""))
+    rows.append((Target("validate 1 file, 100k", 1, "s"), seconds("100k", "validate 1 file"), ""))
+    peaks = [fig("100k", n) for n in (S1I, S1R, S3I, S3R)]
+    peak = max((float(p["peak_mb"]) for p in peaks if p), default=None)  # type: ignore[arg-type]
+    rows.append((Target("peak memory of a search, 100k", 150, "MB"), peak, "max of 4 searches"))
+    return rows
+
+
+S1I, S1R = "search 1 term, ids", "search 1 term, rich"
+S3I, S3R = "search 3 terms, ids", "search 3 terms, rich"
+EDIT, VALIDATE = "edit 1 fact, then search", "validate (whole KB)"
+
+
+def fmt_value(value: float, unit: str) -> str:
+    if unit in ("x", "x1k"):
+        return f"{value:.2f}×"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value:.2f} s"
+
+
+def target_table(results: dict[str, KbResult]) -> list[str]:
+    lines = [
+        "| target | limit | measured | verdict |",
+        "|---|---|---|---|",
+    ]
+    for target, value, note in targets(results):
+        limit = fmt_value(target.limit, target.unit)
+        if target.unit == "x":
+            limit += " python -c pass"
+        if value is None:
+            lines.append(f"| {target.text} | ≤ {limit} | not measured | — |")
+            continue
+        verdict = "met" if value <= target.limit else f"MISSED by {value / target.limit:.1f}×"
+        extra = f" ({note})" if note else ""
+        lines.append(
+            f"| {target.text} | ≤ {limit} | {fmt_value(value, target.unit)}{extra} | {verdict} |"
+        )
+    return lines
+
+
+def results_table(results: dict[str, KbResult]) -> list[str]:
+    labels = list(results)
+    names: list[str] = []
+    for result in results.values():
+        names += [n for n in result.figures if n not in names]
+    header = "| command | " + " | ".join(f"{lbl} ({results[lbl].facts} facts)" for lbl in labels)
+    lines = [header + " |", "|---" * (len(labels) + 1) + "|"]
+    for name in names:
+        cells = []
+        for label in labels:
+            found = results[label].figures.get(name)
+            if not found:
+                cells.append("—")
+                continue
+            median = float(found["median_s"])  # type: ignore[arg-type]
+            ratio = median / results[label].baseline
+            bad = " ⚠ exit " + ",".join(map(str, found["bad_exit"])) if found["bad_exit"] else ""
+            cells.append(
+                f"{median * 1000:.0f} ms, {ratio:.1f}×, {float(found['peak_mb']):.0f} MB"  # type: ignore[arg-type]
+                f" (n={found['runs']}){bad}"
+            )
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    gens = [f"{lbl}: {r.generated_s:.1f} s" for lbl, r in results.items() if r.generated_s]
+    if gens:
+        lines += ["", "Generation (bench/generate.py, in-process): " + ", ".join(gens)]
+    return lines
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+        ram = f"{mem_kb / 1024 / 1024:.1f} GiB"
+    except OSError:
+        ram = "unknown"
+    version = subprocess.run(
+        [kb_python(), "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    rg = shutil.which("rg")
+    rg_version = (
+        subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+        if rg
+        else "not installed (reference row skipped)"
+    )
+    return {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "ram": ram,
+        "python": version,
+        "platform": platform.platform(),
+        "load average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "ripgrep": rg_version,
+    }
+
+
+def report(results: dict[str, KbResult], info: dict[str, str], args: argparse.Namespace) -> str:
+    lines = ["# kb benchmark results", ""]
+    lines += [f"- {key}: {value}" for key, value in info.items()]
+    lines += [
+        f"- repetitions: {args.reps} (slow commands: {args.slow_reps}), medians; "
+        "ratio = median / median of `python -c pass` in the same rounds",
+        "",
+        "## Targets",
+        "",
+        *target_table(results),
+        "",
+        "## All figures (median wall time, ratio to `python -c pass`, peak RSS)",
+        "",
+        *results_table(results),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# ---- main ---------------------------------------------------------------------------------
+
+
+def label_for(n: int) -> str:
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000",
+        help="comma-separated fact counts of synthetic KBs (default 1000,10000; 100000 is opt-in)",
+    )
+    parser.add_argument("--reps", type=int, default=7, help="timed runs per command (default 7)")
+    parser.add_argument(
+        "--slow-reps",
+        type=int,
+        default=3,
+        help="timed runs of the slow commands: whole-KB validate, index --rebuild (default 3)",
+    )
+    parser.add_argument("--no-shipped", action="store_true", help="skip the shipped KB")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "kb-bench",
+        help="where synthetic KBs and their indexes live (default: $TMPDIR/kb-bench)",
+    )
+    parser.add_argument("--out", type=Path, help="also write the markdown report here")
+    parser.add_argument("--json", type=Path, help="write raw results (every run) as JSON here")
+    parser.add_argument(
+        "--merge", type=Path, action="append", default=[], help="add KBs from an earlier --json"
+    )
+    args = parser.parse_args(argv)
+    try:
+        args.size_list = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--sizes: not a list of numbers: {args.sizes}")
+    if args.reps < 1 or args.slow_reps < 1:
+        parser.error("--reps and --slow-reps must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not KB_BIN.exists():
+        print(f"run.py: {KB_BIN} is missing; run `uv sync` first", file=sys.stderr)
+        return 2
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    results: dict[str, KbResult] = {}
+    for path in args.merge:
+        for raw in json.loads(path.read_text())["results"]:
+            results[raw["label"]] = KbResult(**raw)
+    if not args.no_shipped:
+        results["shipped"] = bench_kb("shipped", REPO / "entries", args, False, None)
+    for n in args.size_list:
+        root, generated = ensure_kb(args.workdir, n)
+        results[label_for(n)] = bench_kb(label_for(n), root, args, True, generated)
+    info["load average (end)"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    text = report(results, info, args)
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    if args.json:
+        raw = {"machine": info, "results": [asdict(r) for r in results.values()]}
+        args.json.write_text(json.dumps(raw, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
