@@ -116,6 +116,7 @@ class Validator:
         selected = {p.resolve() for p in only} if only is not None else None
         # Resolving every path is slow in a big KB: only files named like a selected one can be it.
         names = {p.name for p in selected} if selected is not None else set()
+        to_read: list[tuple[Path, str | None]] = []
         for parts, kind in _all_files(self.root):
             if selected is not None and kind in KIND_DIRS and parts[-1] not in names:
                 self.listed[kind].append(parts)
@@ -124,7 +125,8 @@ class Validator:
             if selected is not None and kind in KIND_DIRS and path.resolve() not in selected:
                 self.listed[kind].append(parts)
                 continue
-            self._read(path, kind)
+            to_read.append((path, kind))
+        self._read_all(to_read)
         self._scanned = {kind: len(entries) for kind, entries in self.entries.items()}
         self._cross_file(selected)
         keep = {display_path(p) for p in selected} if selected is not None else None
@@ -134,7 +136,16 @@ class Validator:
         self.result.problems = sorted(set(problems))
         return self.result
 
-    def _read(self, path: Path, kind: str | None) -> None:
+    def _read_all(self, items: list[tuple[Path, str | None]]) -> None:
+        """Read every file; a big KB is parsed by worker processes (the order is kept)."""
+        entries = [(p, k) for p, k in items if k is not None and k in KIND_DIRS]
+        parsed: dict[Path, RawEntry] = {}
+        if len(entries) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1:
+            parsed = _parse_in_parallel(entries)
+        for path, kind in items:
+            self._read(path, kind, parsed.get(path))
+
+    def _read(self, path: Path, kind: str | None, entry: RawEntry | None = None) -> None:
         if kind is None:
             self.result.problems.append(
                 problem(
@@ -151,7 +162,7 @@ class Validator:
                 problem(display_path(path), 1, 1, "KB004", "missing kb.toml")
             )
             return
-        entry = read_entry(path, kind)
+        entry = entry or read_entry(path, kind)
         self.result.files_checked += 1
         self.result.problems.extend(entry.problems)
         if kind == "kb":
@@ -365,6 +376,25 @@ class Validator:
                     self.result.problems.append(
                         located.at(("id",), code, f"{what} {entry.path.stem!r}")
                     )
+
+
+PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
+
+
+def _read_pair(pair: tuple[Path, str]) -> RawEntry:
+    return read_entry(*pair)
+
+
+def _parse_in_parallel(pairs: list[tuple[Path, str]]) -> dict[Path, RawEntry]:
+    """Entries parsed by two worker processes; empty (so: read in-process) if that fails."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
+            results = list(pool.map(_read_pair, pairs, chunksize=256))
+    except (OSError, RuntimeError, ImportError):
+        return {}
+    return {entry.path: entry for entry in results}
 
 
 def _strings(value: object) -> list[str]:

@@ -1,0 +1,29 @@
+"""Big KBs are parsed by worker processes: the report must be exactly the in-process one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb import validation
+from kb.validation import validate
+
+
+def test_parallel_parsing_gives_the_same_report(
+    mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = mini_kb / "facts" / "core" / "broken.toml"
+    bad.write_text('id = "broken"\nstatment = "x"\n')
+    serial = validate(mini_kb)
+    monkeypatch.setattr(validation, "PARALLEL_MIN", 1)
+    calls: list[int] = []
+    real = validation._parse_in_parallel
+    monkeypatch.setattr(
+        validation, "_parse_in_parallel", lambda pairs: calls.append(len(pairs)) or real(pairs)
+    )
+    parallel = validate(mini_kb)
+    assert calls and calls[0] >= 6
+    assert parallel.problems == serial.problems
+    assert parallel.summary() == serial.summary()
+    assert any(p.code == "KB010" for p in parallel.problems)
