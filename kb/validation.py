@@ -111,6 +111,7 @@ class Validator:
         self.settings: Settings | None = None
         self.snapshot_arg = snapshots
         self._sources: dict[str, dict[str, Any]] | None = None
+        self.copied: dict[Path, bool] = {}  # KB050 verdicts worked out by worker processes
 
     def run(self, only: Sequence[Path] | None = None) -> ValidationResult:
         selected = {p.resolve() for p in only} if only is not None else None
@@ -141,7 +142,7 @@ class Validator:
         entries = [(p, k) for p, k in items if k is not None and k in KIND_DIRS]
         parsed: dict[Path, RawEntry] = {}
         if len(entries) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1:
-            parsed = _parse_in_parallel(entries)
+            parsed, self.copied = _parse_in_parallel(entries)
         for path, kind in items:
             self._read(path, kind, parsed.get(path))
 
@@ -301,23 +302,23 @@ class Validator:
                 )
 
     def _quotes(self, data: dict[str, Any], located: _Located, store: SnapshotStore | None) -> None:
-        statement = data.get("statement")
+        copied = self.copied.get(located.entry.path)
+        if copied is None:
+            copied = copied_quotes(data)
+        if copied:
+            self.result.problems.append(
+                located.at(
+                    ("statement",),
+                    "KB050",
+                    "statement copies its quote; say it in the KB's own words",
+                )
+            )
         sources = self._source_data()
         for index, prov in enumerate(_tables(data.get("provenance"))):
             quote, source_id = prov.get("quote"), prov.get("source")
             source = sources.get(source_id) if isinstance(source_id, str) else None
-            if not isinstance(quote, str):
-                continue
-            if isinstance(statement, str) and _copies(statement, quote):
-                self.result.problems.append(
-                    located.at(
-                        ("statement",),
-                        "KB050",
-                        "statement copies its quote; say it in the KB's own words",
-                    )
-                )
             snapshot = source.get("snapshot") if source else None
-            if store is None or not isinstance(snapshot, str):
+            if store is None or not isinstance(quote, str) or not isinstance(snapshot, str):
                 continue
             if store.raw(snapshot) is not None and not store.contains(snapshot, quote):
                 self.result.problems.append(
@@ -381,20 +382,34 @@ class Validator:
 PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
 
 
-def _read_pair(pair: tuple[Path, str]) -> RawEntry:
-    return read_entry(*pair)
+def copied_quotes(data: dict[str, Any]) -> bool:
+    """Whether the statement merely copies one of its quotes (KB050)."""
+    statement = data.get("statement")
+    if not isinstance(statement, str):
+        return False
+    quotes = (p.get("quote") for p in _tables(data.get("provenance")))
+    return any(isinstance(q, str) and _copies(statement, q) for q in quotes)
 
 
-def _parse_in_parallel(pairs: list[tuple[Path, str]]) -> dict[Path, RawEntry]:
-    """Entries parsed by two worker processes; empty (so: read in-process) if that fails."""
+def _read_pair(pair: tuple[Path, str]) -> tuple[RawEntry, bool]:
+    """In a worker: read one entry and do its per-entry content check too."""
+    entry = read_entry(*pair)
+    return entry, entry.data is not None and pair[1] == "fact" and copied_quotes(entry.data)
+
+
+def _parse_in_parallel(
+    pairs: list[tuple[Path, str]],
+) -> tuple[dict[Path, RawEntry], dict[Path, bool]]:
+    """Entries parsed by worker processes, with their KB050 verdicts; both empty (so: read
+    in-process) if worker processes cannot be used."""
     from concurrent.futures import ProcessPoolExecutor
 
     try:
         with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
             results = list(pool.map(_read_pair, pairs, chunksize=256))
     except (OSError, RuntimeError, ImportError):
-        return {}
-    return {entry.path: entry for entry in results}
+        return {}, {}
+    return {e.path: e for e, _ in results}, {e.path: c for e, c in results}
 
 
 def _strings(value: object) -> list[str]:

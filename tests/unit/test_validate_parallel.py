@@ -15,6 +15,13 @@ def test_parallel_parsing_gives_the_same_report(
 ) -> None:
     bad = mini_kb / "facts" / "core" / "broken.toml"
     bad.write_text('id = "broken"\nstatment = "x"\n')
+    copy = mini_kb / "facts" / "core" / "widgetol-bladder-damage.toml"
+    copy.write_text(
+        copy.read_text().replace(
+            "Using widgetol for a long time can harm the bladder.",
+            "Long-term use of widgetol can damage the bladder.",
+        )
+    )
     serial = validate(mini_kb)
     monkeypatch.setattr(validation, "PARALLEL_MIN", 1)
     calls: list[int] = []
@@ -26,4 +33,4 @@ def test_parallel_parsing_gives_the_same_report(
     assert calls and calls[0] >= 6
     assert parallel.problems == serial.problems
     assert parallel.summary() == serial.summary()
-    assert any(p.code == "KB010" for p in parallel.problems)
+    assert {"KB010", "KB050"} <= {p.code for p in parallel.problems}
