@@ -41,6 +41,8 @@ def damage_errors() -> tuple[type[BaseException], ...]:
 def describe(error: BaseException) -> str:
     if isinstance(error, IndexDamaged):
         return str(error)
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
     text = str(error).splitlines()[0][:120] if str(error) else ""
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 

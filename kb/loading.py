@@ -38,9 +38,12 @@ _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def display_path(path: Path) -> str:
-    """The path relative to the working directory when it is below it, else absolute."""
+    """The path relative to the working directory when it is below it, else absolute.
+
+    Only the folder is resolved: a symlinked entry is named by its own name, not its target's.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
@@ -126,6 +129,15 @@ def parse_text(text: str, shown: str) -> tuple[dict[str, Any] | None, Problem | 
         if not found and "end of document" in message:
             line = text.count("\n") + 1
         reason = _TOML_POSITION.sub("", message).replace("(at end of document)", "").strip()
+        if reason == "Cannot overwrite a value":
+            reason = "a key is given twice (cannot overwrite a value)"
+        if text.startswith("\ufeff"):
+            line, column = 1, 1
+            reason = "the file starts with a byte order mark (BOM); save it as UTF-8 without one"
+        elif "\x00" in text:
+            at = text.index("\x00")
+            line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+            reason = "the file contains a NUL byte"
         return None, problem(shown, line, column, "KB003", f"TOML syntax error: {reason}")
     except (RecursionError, ValueError) as error:
         return None, problem(shown, 1, 1, "KB003", f"TOML syntax error: {error}")

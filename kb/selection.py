@@ -15,6 +15,17 @@ def suggest(wanted: str, candidates: Iterable[str], limit: int = 3) -> list[str]
     return difflib.get_close_matches(wanted, list(candidates), n=limit, cutoff=0.6)
 
 
+MAX_SUGGESTED = 20  # unknown ids that get close matches (each costs a scan of every id)
+MAX_ID_CHARS = 200  # longer "ids" are no typo of a real one
+
+
+def _close_ids(kb: KnowledgeBase, wanted: str) -> list[str]:
+    """Close matches among the fact ids, never the id itself (its file exists but is invalid)."""
+    if len(wanted) > MAX_ID_CHARS:
+        return []
+    return [i for i in suggest(wanted, kb.fact_paths, limit=4) if i != wanted][:3]
+
+
 @dataclass(frozen=True)
 class Lookup:
     found: tuple[Fact, ...]
@@ -29,7 +40,7 @@ def lookup_facts(kb: KnowledgeBase, ids: Sequence[str]) -> Lookup:
     """
     wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
     found, missing = kb.get_facts(wanted)
-    suggestions = {m: suggest(m, kb.fact_paths) for m in missing}
+    suggestions = {m: _close_ids(kb, m) for m in missing[:MAX_SUGGESTED]}
     return Lookup(tuple(found[i] for i in wanted if i in found), tuple(missing), suggestions)
 
 

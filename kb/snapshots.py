@@ -70,7 +70,10 @@ class SnapshotStore:
     def raw(self, name: str) -> bytes | None:
         if name not in self._raw:
             path = self.directory / name
-            inside = path.resolve().parent == self.directory.resolve()
+            # A plain file name, directly in the directory: `../x` must not climb out and back
+            # in (`../snapshots/x`), nor reach another file that happens to resolve there.
+            plain = name not in ("", ".", "..") and Path(name).name == name
+            inside = plain and path.resolve().parent == self.directory.resolve()
             try:
                 self._raw[name] = path.read_bytes() if inside and path.is_file() else None
             except OSError:
