@@ -63,7 +63,7 @@ class RawEntry:
         return self.data is not None and not any(p.severity == "error" for p in self.problems)
 
 
-def _walk_toml(directory: Path, recursive: bool) -> Iterator[Path]:
+def _walk_toml(directory: Path, recursive: bool, root: Path) -> Iterator[Path]:
     try:
         with os.scandir(directory) as scan:
             items = sorted(scan, key=lambda e: e.name)
@@ -74,14 +74,22 @@ def _walk_toml(directory: Path, recursive: bool) -> Iterator[Path]:
             continue
         if item.is_dir(follow_symlinks=False):
             if recursive:
-                yield from _walk_toml(Path(item.path), recursive)
+                yield from _walk_toml(Path(item.path), recursive, root)
         elif item.name.endswith(".toml"):
+            if item.is_symlink() and not inside(root, item.path):
+                continue  # a link out of the KB is never read (kb validate calls it stray)
             yield Path(item.path)
 
 
 def discover(root: Path, kind: str) -> Iterator[Path]:
     """Entry files of one kind, in a stable order."""
-    yield from _walk_toml(root / KIND_DIRS[kind], recursive=kind == "fact")
+    yield from _walk_toml(root / KIND_DIRS[kind], kind == "fact", root)
+
+
+def inside(root: Path | str, path: str) -> bool:
+    """Whether path, with every link resolved, is below root."""
+    real_root = os.path.realpath(root)
+    return os.path.realpath(path).startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def kind_of(root: Path, path: Path) -> str | None:

@@ -18,7 +18,7 @@ SETTINGS = "kb.toml"
 KIND_OF_DIR = {"sources": "source", "subjects": "subject", "facts": "fact"}
 
 
-def _walk(directory: str, prefix: str, recursive: bool, found: dict[str, Stat]) -> None:
+def _walk(directory: str, prefix: str, recursive: bool, found: dict[str, Stat], root: str) -> None:
     try:
         scan = os.scandir(directory)
     except OSError:
@@ -31,12 +31,19 @@ def _walk(directory: str, prefix: str, recursive: bool, found: dict[str, Stat]) 
             try:
                 if item.is_dir(follow_symlinks=False):
                     if recursive:
-                        _walk(item.path, f"{prefix}{name}/", recursive, found)
+                        _walk(item.path, f"{prefix}{name}/", recursive, found, root)
                 elif name.endswith(".toml"):
+                    if item.is_symlink() and not _inside(root, item.path):
+                        continue  # links out of the KB are never indexed
                     info = item.stat()
                     found[prefix + name] = (info.st_size, info.st_mtime_ns)
             except OSError:  # vanished or unreadable while walking: as if absent
                 continue
+
+
+def _inside(root: str, path: str) -> bool:
+    real_root = os.path.realpath(root)
+    return os.path.realpath(path).startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def scan(root: Path) -> dict[str, Stat]:
@@ -49,7 +56,7 @@ def scan(root: Path) -> dict[str, Stat]:
     except OSError:
         pass
     for folder in KIND_OF_DIR:
-        _walk(os.path.join(base, folder), f"{folder}/", folder == "facts", found)
+        _walk(os.path.join(base, folder), f"{folder}/", folder == "facts", found, base)
     return found
 
 

@@ -85,9 +85,9 @@ def test_symlinked_entry_is_named_by_its_own_path(
     link = mini_kb / "facts" / "core" / "linked.toml"
     link.symlink_to(target)
     assert display_path(link).endswith("linked.toml")
-    kb = load(mini_kb)
-    kb.get_facts(["linked"])
-    assert any(p.path.endswith("linked.toml") and p.code == "KB003" for p in kb.problems)
+    assert "linked" not in load(mini_kb).fact_paths  # a link out of the KB is never read
+    problems = validate(mini_kb).problems
+    assert any(p.path.endswith("linked.toml") and p.code == "KB005" for p in problems)
 
 
 def test_invalid_fact_is_not_suggested_as_its_own_correction(mini_kb: Path) -> None:
@@ -109,3 +109,23 @@ def test_many_or_huge_unknown_ids_are_cheap(mini_kb: Path) -> None:
 def test_unusable_index_names_the_os_error_plainly() -> None:
     error = unusable(FileNotFoundError(2, "No such file or directory", "/proc/x"))
     assert error.message == "the search index cannot be used: No such file or directory: /proc/x"
+
+
+def test_symlinks_out_of_the_kb_are_never_loaded_or_indexed(mini_kb: Path, tmp_path: Path) -> None:
+    from kb.loading import load
+    from kb.scan import scan
+
+    outside = tmp_path / "outside.toml"
+    outside.write_text(
+        (mini_kb / "facts" / "core" / "widgetol-schedule-iv.toml")
+        .read_text()
+        .replace("widgetol-schedule-iv", "outside")
+    )
+    (mini_kb / "facts" / "core" / "outside.toml").symlink_to(outside)
+    inner = mini_kb / "facts" / "core" / "inner-link.toml"
+    inner.symlink_to(mini_kb / "facts" / "core" / "widgetol-bladder-damage.toml")
+    kb = load(mini_kb)
+    assert "outside" not in kb.fact_paths
+    assert "inner-link" in kb.fact_paths  # a link within the KB is an ordinary entry
+    assert "facts/core/outside.toml" not in scan(mini_kb)
+    assert "facts/core/inner-link.toml" in scan(mini_kb)
