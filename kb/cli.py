@@ -17,6 +17,11 @@ from kb.clioptions import (
     IndexDirOpt,
     KbOpt,
     NoColorOpt,
+    SourceFilterOpt,
+    StatusFilterOpt,
+    SubjectFilterOpt,
+    TagFilterOpt,
+    TopicFilterOpt,
     handle_errors,
     open_kb,
     warn_skipped,
@@ -24,8 +29,6 @@ from kb.clioptions import (
 from kb.cliutil import message, notice, output_for
 from kb.completion import (
     complete_fact_ids,
-    complete_source_ids,
-    complete_subject_ids,
     complete_subject_or_fact_ids,
 )
 from kb.render.base import pick
@@ -106,16 +109,11 @@ def show_command(
 @app.command("list")
 @handle_errors
 def list_command(
-    subject: Annotated[
-        str | None,
-        typer.Option(help="Subject id, name or alias.", autocompletion=complete_subject_ids),
-    ] = None,
-    topic: Annotated[str | None, typer.Option(help="Topic from kb.toml.")] = None,
-    tag: Annotated[str | None, typer.Option(help="Tag.")] = None,
-    source: Annotated[
-        str | None, typer.Option(help="Source id.", autocompletion=complete_source_ids)
-    ] = None,
-    status: Annotated[str | None, typer.Option(help="established, contested or refuted.")] = None,
+    subject: SubjectFilterOpt = None,
+    topic: TopicFilterOpt = None,
+    tag: TagFilterOpt = None,
+    source: SourceFilterOpt = None,
+    status: StatusFilterOpt = None,
     fmt: FormatOpt = None,
     kb_path: KbOpt = None,
     no_color: NoColorOpt = False,
@@ -321,16 +319,11 @@ def search_command(
             show_default=False,
         ),
     ],
-    subject: Annotated[
-        str | None,
-        typer.Option(help="Subject id, name or alias.", autocompletion=complete_subject_ids),
-    ] = None,
-    topic: Annotated[str | None, typer.Option(help="Topic from kb.toml.")] = None,
-    tag: Annotated[str | None, typer.Option(help="Tag.")] = None,
-    source: Annotated[
-        str | None, typer.Option(help="Source id.", autocompletion=complete_source_ids)
-    ] = None,
-    status: Annotated[str | None, typer.Option(help="established, contested or refuted.")] = None,
+    subject: SubjectFilterOpt = None,
+    topic: TopicFilterOpt = None,
+    tag: TagFilterOpt = None,
+    source: SourceFilterOpt = None,
+    status: StatusFilterOpt = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N facts.")] = 10,
     show_all: Annotated[bool, typer.Option("--all", help="Show every matching fact.")] = False,
     fmt: FormatOpt = None,

@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from kb.cliutil import message
+from kb.completion import complete_source_ids, complete_subject_ids
 from kb.errors import KbError
 from kb.render.base import Format
 
@@ -92,4 +93,20 @@ SnapshotsOpt = Annotated[
 ]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Check and print the entry instead of writing it.")
+]
+
+# Filters shared by `kb list` and `kb search`.
+SubjectFilterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--subject", help="Subject id, name or alias.", autocompletion=complete_subject_ids
+    ),
+]
+TopicFilterOpt = Annotated[str | None, typer.Option("--topic", help="Topic from kb.toml.")]
+TagFilterOpt = Annotated[str | None, typer.Option("--tag", help="Tag.")]
+SourceFilterOpt = Annotated[
+    str | None, typer.Option("--source", help="Source id.", autocompletion=complete_source_ids)
+]
+StatusFilterOpt = Annotated[
+    str | None, typer.Option("--status", help="established, contested or refuted.")
 ]
