@@ -19,7 +19,14 @@ from kb.loading import KIND_DIRS, RawEntry, display_path, kind_of, kind_of_parts
 from kb.locate import SETTINGS_FILE
 from kb.models import Settings, settings_from_dict
 from kb.problems import ERROR, NOTICE, WARNING, Problem, problem
-from kb.snapshots import SnapshotStore, normalise, snapshots_dir
+from kb.readpool import (
+    PARALLEL_MIN,
+    copied_quotes,
+    parse_in_parallel,
+    string_items,
+    table_items,
+)
+from kb.snapshots import SnapshotStore, snapshots_dir
 from kb.tomlpos import KeyPath, Positions
 
 VOCABULARY_FIELDS = {
@@ -142,7 +149,7 @@ class Validator:
         entries = [(p, k) for p, k in items if k is not None and k in KIND_DIRS]
         parsed: dict[Path, RawEntry] = {}
         if len(entries) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1:
-            parsed, self.copied = _parse_in_parallel(entries)
+            parsed, self.copied = parse_in_parallel(entries)
         for path, kind in items:
             self._read(path, kind, parsed.get(path))
 
@@ -285,12 +292,12 @@ class Validator:
             found.append(
                 located.at(("subject",), "KB030", _missing("subject", subject, subject_ids))
             )
-        for related in _strings(data.get("related")):
+        for related in string_items(data.get("related")):
             if related not in fact_ids:
                 found.append(
                     located.at(("related",), "KB032", _missing("related fact", related, fact_ids))
                 )
-        for index, prov in enumerate(_tables(data.get("provenance"))):
+        for index, prov in enumerate(table_items(data.get("provenance"))):
             source = prov.get("source")
             if isinstance(source, str) and source not in source_ids:
                 found.append(
@@ -314,7 +321,7 @@ class Validator:
                 )
             )
         sources = self._source_data()
-        for index, prov in enumerate(_tables(data.get("provenance"))):
+        for index, prov in enumerate(table_items(data.get("provenance"))):
             quote, source_id = prov.get("quote"), prov.get("source")
             source = sources.get(source_id) if isinstance(source_id, str) else None
             snapshot = source.get("snapshot") if source else None
@@ -366,7 +373,7 @@ class Validator:
             if data is None:
                 continue
             used.add(str(data.get("subject")))
-            cited.update(str(p.get("source")) for p in _tables(data.get("provenance")))
+            cited.update(str(p.get("source")) for p in table_items(data.get("provenance")))
         for kind, ids, code, what in (
             ("source", cited, "KB051", "no fact cites source"),
             ("subject", used, "KB052", "no fact is about subject"),
@@ -379,63 +386,10 @@ class Validator:
                     )
 
 
-PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
-
-
-def copied_quotes(data: dict[str, Any]) -> bool:
-    """Whether the statement merely copies one of its quotes (KB050)."""
-    statement = data.get("statement")
-    if not isinstance(statement, str):
-        return False
-    quotes = (p.get("quote") for p in _tables(data.get("provenance")))
-    return any(isinstance(q, str) and _copies(statement, q) for q in quotes)
-
-
-def _read_pair(pair: tuple[Path, str]) -> tuple[RawEntry, bool]:
-    """In a worker: read one entry and do its per-entry content check too."""
-    entry = read_entry(*pair)
-    return entry, entry.data is not None and pair[1] == "fact" and copied_quotes(entry.data)
-
-
-def _parse_in_parallel(
-    pairs: list[tuple[Path, str]],
-) -> tuple[dict[Path, RawEntry], dict[Path, bool]]:
-    """Entries parsed by worker processes, with their KB050 verdicts; both empty (so: read
-    in-process) if worker processes cannot be used."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    try:
-        with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
-            results = list(pool.map(_read_pair, pairs, chunksize=256))
-    except (OSError, RuntimeError, ImportError):
-        return {}, {}
-    return {e.path: e for e, _ in results}, {e.path: c for e, c in results}
-
-
-def _strings(value: object) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def _tables(value: object) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
 def _missing(kind: str, value: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, list(known), n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown {kind} {value!r}{hint}"
-
-
-def _copies(statement: str, quote: str) -> bool:
-    a, b = normalise(statement).casefold(), normalise(quote).casefold()
-    if a == b:
-        return True
-    # Cheap upper bounds of ratio() first: the length ratio (SequenceMatcher.real_quick_ratio,
-    # without building a matcher), then quick_ratio.
-    if 2.0 * min(len(a), len(b)) / (len(a) + len(b)) < 0.9:
-        return False
-    matcher = difflib.SequenceMatcher(None, a, b)
-    return matcher.quick_ratio() >= 0.9 and matcher.ratio() >= 0.9
 
 
 def validate(

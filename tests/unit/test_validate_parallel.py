@@ -25,9 +25,9 @@ def test_parallel_parsing_gives_the_same_report(
     serial = validate(mini_kb)
     monkeypatch.setattr(validation, "PARALLEL_MIN", 1)
     calls: list[int] = []
-    real = validation._parse_in_parallel
+    real = validation.parse_in_parallel
     monkeypatch.setattr(
-        validation, "_parse_in_parallel", lambda pairs: calls.append(len(pairs)) or real(pairs)
+        validation, "parse_in_parallel", lambda pairs: calls.append(len(pairs)) or real(pairs)
     )
     parallel = validate(mini_kb)
     assert calls and calls[0] >= 6
