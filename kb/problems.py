@@ -80,6 +80,13 @@ CODES: tuple[Code, ...] = (
         "A contested or refuted fact must carry a `note` explaining why.",
     ),
     Code("KB024", ERROR, "duplicate list item", "The same value twice in a list."),
+    Code(
+        "KB025",
+        ERROR,
+        "subject name collision",
+        "A subject's id, name or alias is also another subject's id, name or alias "
+        "(case-insensitively), so lookups by that name would be ambiguous.",
+    ),
     Code("KB030", ERROR, "unknown subject", "`subject` names no subject entry."),
     Code("KB031", ERROR, "unknown source", "A provenance `source` names no source entry."),
     Code("KB032", ERROR, "unknown related fact", "`related` names no fact (or the fact itself)."),

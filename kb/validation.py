@@ -210,6 +210,27 @@ class Validator:
             kind_of(self.root, p) in ("source", "subject") for p in selected
         ):
             self._unused(selected)
+            self._name_collisions()
+
+    def _name_collisions(self) -> None:
+        """Subjects are looked up by id, name or alias: each of those must name one subject.
+        A collision is reported on every subject involved."""
+        claims: dict[str, list[tuple[RawEntry, str, str, str]]] = {}
+        for entry in sorted(self._every_entry("subject"), key=lambda e: e.path):
+            data = entry.data if entry.data is not None else read_entry(entry.path, "subject").data
+            if data is None or not isinstance(data.get("id"), str):
+                continue
+            for key in ("id", "name", "aliases"):
+                for name in string_items(data.get(key) if key == "aliases" else [data.get(key)]):
+                    claims.setdefault(name.casefold(), []).append((entry, key, name, data["id"]))
+        for claimants in claims.values():
+            owners = list(dict.fromkeys(owner for *_, owner in claimants))
+            if len(owners) < 2:
+                continue
+            for entry, key, name, owner in claimants:
+                others = ", ".join(repr(o) for o in owners if o != owner)
+                message = f"{key} {name!r} also names subject {others}"
+                self.result.problems.append(_Located(entry).at((key,), "KB025", message))
 
     def _duplicates(self) -> None:
         for kind, entries in self.entries.items():

@@ -166,3 +166,24 @@ def test_new_without_a_kind_shows_help(runner: CliRunner) -> None:
     result = runner.invoke(app, ["new"])
     assert "fact" in result.output
     assert "subject" in result.output
+
+
+def test_new_subject_cannot_take_another_subjects_alias(runner: CliRunner, mini_kb: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "new",
+            "subject",
+            "--name",
+            "Foo",
+            "--kind",
+            "drug",
+            "--alias",
+            "wdg",
+            "--kb",
+            str(mini_kb),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "KB025" in result.stderr and "widgetol" in result.stderr
+    assert not (mini_kb / "subjects" / "foo.toml").exists()
