@@ -27,6 +27,7 @@ from kb.clioptions import (
     warn_skipped,
 )
 from kb.cliutil import message, notice, output_for
+from kb.cliutil import warn_skipped as skipped
 from kb.completion import (
     complete_fact_ids,
     complete_subject_or_fact_ids,
@@ -385,8 +386,7 @@ def index_command(
     chosen, out = output_for(fmt, no_color)
     render = pick(INDEX_RENDERERS, chosen, "index")
     report = index(find_kb(kb_path), rebuild=rebuild, index_dir=index_dir, notify=notice)
-    for problem in report.problems:
-        message(f"skipped invalid entry: {problem} (run kb validate)", "warning")
+    skipped(report.problems)
     render(report, out)
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from kb.cliutil import message
+from kb.cliutil import warn_skipped as skipped
 from kb.completion import complete_source_ids, complete_subject_ids
 from kb.errors import KbError
 from kb.render.base import Format
@@ -60,8 +61,7 @@ def open_kb(kb_path: Path | None) -> Any:
 
 
 def warn_skipped(kb: Any) -> None:
-    for problem in kb.problems:
-        message(f"skipped invalid entry: {problem} (run kb validate)", "warning")
+    skipped(kb.problems)
 
 
 IndexDirOpt = Annotated[

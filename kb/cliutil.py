@@ -4,6 +4,7 @@ context, and the search command's body (shared by the typer command and the fast
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,12 @@ def message(text: str, kind: str = "error") -> None:
 
 def notice(text: str) -> None:
     message(text, "notice")
+
+
+def warn_skipped(problems: Iterable[object]) -> None:
+    """One warning per entry that was skipped because it is invalid."""
+    for problem in problems:
+        message(f"skipped invalid entry: {problem} (run kb validate)", "warning")
 
 
 def output_for(fmt: Format | None, no_color: bool) -> tuple[Format, Output]:
@@ -63,8 +70,7 @@ def run_search(request: SearchRequest) -> int:
         records=chosen not in (Format.plain, Format.ids),
         notify=notice,
     )
-    for problem in result.problems:
-        message(f"skipped invalid entry: {problem} (run kb validate)", "warning")
+    warn_skipped(result.problems)
     if result.corrected:
         notice(f"nothing matches {result.asked!r}; showing results for {result.query!r}")
     render(result, out)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -57,9 +56,13 @@ class Output:
         self.write("\t".join(cell(v) for v in values))
 
     def json(self, data: Any) -> None:
+        import json  # only the json formats need it (kb search is start-up bound)
+
         self.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
     def jsonl(self, items: Iterable[Any]) -> None:
+        import json
+
         for item in items:
             self.write(json.dumps(item, ensure_ascii=False, default=str))
 
