@@ -26,7 +26,7 @@ from kb.clioptions import (
     open_kb,
     warn_skipped,
 )
-from kb.cliutil import message, notice, output_for
+from kb.cliutil import message, notice, os_error, output_for
 from kb.cliutil import warn_skipped as skipped
 from kb.completion import (
     complete_fact_ids,
@@ -404,6 +404,8 @@ def run() -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except OSError as error:  # e.g. stdout on a full disk
+        return os_error(error)
     return 0
 
 

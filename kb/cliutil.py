@@ -16,6 +16,16 @@ def message(text: str, kind: str = "error") -> None:
     sys.stderr.write(f"kb: {kind}: {safe(text)}\n" if kind else f"kb: {safe(text)}\n")
 
 
+def os_error(error: OSError) -> int:
+    """Report an operating-system error no command caught (such as writing to a full disk)."""
+    where = f" ({error.filename})" if error.filename else " (writing the output)"
+    try:
+        message(f"{error.strerror or error}{where}")
+    except OSError:
+        pass
+    return 1
+
+
 def notice(text: str) -> None:
     message(text, "notice")
 

@@ -8,6 +8,7 @@ that would make one query scan the whole index is refused (kb.querylimits).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -29,16 +30,22 @@ def valid_fields() -> str:
 
 
 @lru_cache(maxsize=1)
-def _parser() -> Any:
-    from whoosh import qparser
-    from whoosh.qparser import syntax
+def _any_words() -> Any:
     from whoosh.query import Or
 
     class AnyWords(Or):
         """Words grouped without an operator."""
 
+    return AnyWords
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    from whoosh import qparser
+    from whoosh.qparser import syntax
+
     class AnyWordsGroup(syntax.OrGroup):
-        qclass = AnyWords
+        qclass = _any_words()
 
     class CheckFields(qparser.Plugin):
         """Field names: lower case, aliases resolved, unknown ones refused."""
@@ -76,7 +83,35 @@ def _parser() -> Any:
 
 def any_words_class() -> Any:
     """The query class of words grouped without an operator."""
-    return _parser().group.qclass
+    return _any_words()
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9]+(?:\s+[A-Za-z0-9]+)*")
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+
+
+def _plain_words(text: str) -> Any | None:
+    """The query the parser would build for `text` when it is nothing but plain words (the
+    common case), built without importing and setting up whoosh.qparser; else None.
+    tests/unit/test_query_plain.py checks the two agree."""
+    if not _PLAIN.fullmatch(text) or not _OPERATORS.isdisjoint(text.split()):
+        return None
+    from whoosh.query import NullQuery, Or, Term
+
+    fields = schema()
+    groups = []
+    for word in re.finditer(r"\S+", text):
+        terms = []
+        for name, boost in DEFAULT_FIELDS.items():
+            tokens = list(fields[name].process_text(word.group(), mode="query"))
+            if len(tokens) > 1:
+                return None  # the parser would make a phrase or group of it
+            for token in tokens:
+                term = Term(name, token, boost=boost)
+                term.startchar, term.endchar = word.span()  # where it was typed (kb.spelling)
+                terms.append(term)
+        groups.append(Or(terms) if terms else NullQuery)
+    return _any_words()(groups).normalize()
 
 
 def parse(text: str) -> Parsed:
@@ -84,7 +119,9 @@ def parse(text: str) -> Parsed:
     text = text.strip()
     check_text(text)
     try:
-        query = _parser().parse(text)
+        query = _plain_words(text)
+        if query is None:
+            query = _parser().parse(text)
     except QueryError:
         raise
     except RecursionError:
