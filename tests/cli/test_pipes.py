@@ -93,3 +93,26 @@ def test_no_color_wins_over_a_forced_terminal(mini_kb: Path, tmp_path: Path) -> 
         args = ["list", "-f", "rich"] + ([] if extra else ["--no-color"])
         result = run_kb(args, mini_kb, tmp_path, FORCE_COLOR="1", **extra)
         assert "\x1b[3" not in result.stdout  # no colour codes
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [["list"], ["search", "bladder"], ["stats", "-f", "json"]])
+def test_a_full_disk_on_stdout_is_an_error_not_a_traceback(
+    args: list[str], mini_kb: Path, tmp_path: Path
+) -> None:
+    drop = ("NO_COLOR", "KB_DIR", "FORCE_COLOR")
+    environ = {k: v for k, v in os.environ.items() if k not in drop}
+    environ.update(KB_DIR=str(mini_kb), KB_INDEX_DIR=str(tmp_path / "index"))
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "kb", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environ,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert "No space left on device" in result.stderr
+    assert "Traceback" not in result.stderr
