@@ -3,10 +3,11 @@ context, and the search command's body (shared by the typer command and the fast
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kb.render.base import Format, Output, color_wanted, default_format, pick, safe
 
@@ -19,10 +20,8 @@ def message(text: str, kind: str = "error") -> None:
 def os_error(error: OSError) -> int:
     """Report an operating-system error no command caught (such as writing to a full disk)."""
     where = f" ({error.filename})" if error.filename else " (writing the output)"
-    try:
+    with contextlib.suppress(OSError):  # stderr is gone too
         message(f"{error.strerror or error}{where}")
-    except OSError:
-        pass
     return 1
 
 
@@ -41,8 +40,7 @@ def output_for(fmt: Format | None, no_color: bool) -> tuple[Format, Output]:
     return chosen, Output(stream=sys.stdout, color=color_wanted(no_color))
 
 
-@dataclass(frozen=True)
-class SearchRequest:
+class SearchRequest(NamedTuple):
     """Everything `kb search` was asked, however it was parsed."""
 
     query: str

@@ -12,9 +12,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kb.damage import IndexDamaged, damage_errors, describe, unusable
 from kb.index import schema
@@ -29,25 +28,28 @@ MULTIPROCESS_FROM = 10_000  # full builds of at least this many facts use two pr
 Notify = Callable[[str], None]
 
 
-@dataclass
 class Report:
     """What opening the index took."""
 
-    counts: Counts
-    facts: int
-    seconds: float
-    rebuilt: bool
-    location: str
-    in_memory: bool = False
-    problems: list[str] = field(default_factory=list)  # entries skipped as invalid
+    def __init__(
+        self,
+        counts: Counts,
+        facts: int,
+        seconds: float,
+        rebuilt: bool,
+        location: str,
+        in_memory: bool = False,
+    ) -> None:
+        self.counts, self.facts, self.seconds = counts, facts, seconds
+        self.rebuilt, self.location, self.in_memory = rebuilt, location, in_memory
+        self.problems: list[str] = []  # entries skipped as invalid
 
     @property
     def changed(self) -> bool:
         return self.rebuilt or bool(self.counts.added or self.counts.updated or self.counts.removed)
 
 
-@dataclass
-class Opened:
+class Opened(NamedTuple):
     index: Any  # a whoosh.index.Index
     manifest: Manifest
     report: Report

@@ -16,10 +16,14 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from kb.whooshlazy import defer_morph_en
+
 if TYPE_CHECKING:
     from whoosh.fields import Schema
 
 FORMAT = 2
+
+defer_morph_en()  # before anything imports whoosh.query (see kb.whooshlazy)
 
 # Field prefixes a query may use (`subject:spravato`), with the index field each one searches.
 USER_FIELDS: dict[str, str] = {

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +20,23 @@ from kb.scan import Changes, Stat, kind_of
 RACY_NS = 2_000_000_000  # files modified this close to a scan are also checked by content
 
 
-@dataclass
 class Counts:
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
+    """Documents added, updated and removed by an index update."""
+
+    def __init__(self, added: int = 0, updated: int = 0, removed: int = 0) -> None:
+        self.added, self.updated, self.removed = added, updated, removed
+
+    def __repr__(self) -> str:
+        return f"Counts(added={self.added}, updated={self.updated}, removed={self.removed})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Counts):
+            return NotImplemented
+        return (self.added, self.updated, self.removed) == (
+            other.added,
+            other.updated,
+            other.removed,
+        )
 
 
 def _read(root: Path, relpath: str, kind: str, manifest: Manifest) -> dict[str, Any] | None:
@@ -125,7 +136,7 @@ def build_all(
     manifest = Manifest(files=dict(files))
     _racy(root, files, files, started_ns, manifest)
     _settings(root, manifest)
-    everything = Changes(added={})
+    everything = Changes()
     for path in files:
         everything.added.setdefault(kind_of(path), set()).add(path)
     for kind in _TABLES:

@@ -23,7 +23,6 @@ import marshal
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -53,23 +52,40 @@ def index_dir(root: Path, explicit: str | os.PathLike[str] | None = None) -> tup
     return base / "kb" / "index" / key[:16], False
 
 
-@dataclass
 class Manifest:
-    """What a generation of the index was built from."""
+    """What a generation of the index was built from. (A plain class, not a dataclass: it is
+    read by every search, and `dataclasses` costs ~7 ms to import.)"""
 
-    files: dict[str, Stat] = field(default_factory=dict)  # entry file -> (size, mtime_ns)
-    racy: dict[str, int] = field(default_factory=dict)  # too recent to trust mtime: crc32
-    index_files: dict[str, Stat] = field(default_factory=dict)  # the Whoosh files
-    subjects: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> name, aliases
-    sources: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> title, ...
-    topics: list[str] = field(default_factory=list)
-    statuses: list[str] = field(default_factory=list)
-    problems: dict[str, str] = field(default_factory=dict)  # skipped entry -> why
-    facts: int = 0
+    FIELDS = (
+        "files", "racy", "index_files", "subjects", "sources", "topics", "statuses", "problems",
+        "facts",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        files: dict[str, Stat] | None = None,
+        racy: dict[str, int] | None = None,
+        index_files: dict[str, Stat] | None = None,
+        subjects: dict[str, dict[str, Any]] | None = None,
+        sources: dict[str, dict[str, Any]] | None = None,
+        topics: list[str] | None = None,
+        statuses: list[str] | None = None,
+        problems: dict[str, str] | None = None,
+        facts: int = 0,
+    ) -> None:
+        self.files = files if files is not None else {}  # entry file -> (size, mtime_ns)
+        self.racy = racy if racy is not None else {}  # too recent to trust mtime: crc32
+        self.index_files = index_files if index_files is not None else {}  # the Whoosh files
+        self.subjects = subjects if subjects is not None else {}  # id -> name, aliases
+        self.sources = sources if sources is not None else {}  # id -> title, publisher, ...
+        self.topics = topics if topics is not None else []
+        self.statuses = statuses if statuses is not None else []
+        self.problems = problems if problems is not None else {}  # skipped entry -> why
+        self.facts = facts
 
     def dumps(self) -> bytes:
         return marshal.dumps(
-            {"format": FORMAT, **{f.name: getattr(self, f.name) for f in fields(self)}}
+            {"format": FORMAT, **{name: getattr(self, name) for name in self.FIELDS}}
         )
 
     @classmethod

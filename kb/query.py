@@ -9,17 +9,15 @@ that would make one query scan the whole index is refused (kb.querylimits).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from kb.errors import QueryError
 from kb.index import DEFAULT_FIELDS, FIELD_ALIASES, USER_FIELDS, schema
 from kb.querylimits import check_query, check_text
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     text: str
     query: Any  # the whole query (a whoosh.query.Query)
     all_words: Any | None  # facts matching every word: ranked before the others
@@ -107,8 +105,8 @@ def _plain_words(text: str) -> Any | None:
             if len(tokens) > 1:
                 return None  # the parser would make a phrase or group of it
             for token in tokens:
-                term = Term(name, token, boost=boost)
-                term.startchar, term.endchar = word.span()  # where it was typed (kb.spelling)
+                term = Term(name, token, boost=boost)  # where it was typed: kb.spelling
+                term.startchar, term.endchar = word.span()  # type: ignore[assignment]
                 terms.append(term)
         groups.append(Or(terms) if terms else NullQuery)
     return _any_words()(groups).normalize()

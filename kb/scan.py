@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 Stat = tuple[int, int]  # (size, mtime_ns)
@@ -67,13 +66,13 @@ def kind_of(relpath: str) -> str:
     return KIND_OF_DIR[relpath.split("/", 1)[0]]
 
 
-@dataclass
 class Changes:
     """What differs between the scan the index was built from and the KB now, by kind."""
 
-    added: dict[str, set[str]] = field(default_factory=dict)
-    changed: dict[str, set[str]] = field(default_factory=dict)
-    removed: dict[str, set[str]] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.added: dict[str, set[str]] = {}
+        self.changed: dict[str, set[str]] = {}
+        self.removed: dict[str, set[str]] = {}
 
     def of(self, kind: str) -> tuple[set[str], set[str], set[str]]:
         return (

@@ -8,11 +8,9 @@ search is run again: the caller gets the same results as from a healthy index.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kb.damage import damage_errors, describe, unusable
 from kb.errors import UsageError
@@ -22,8 +20,7 @@ from kb.query import Parsed, filter_query, parse, positive_terms
 from kb.querylimits import check_expansions
 
 
-@dataclass(frozen=True)
-class SearchFilters:
+class SearchFilters(NamedTuple):
     """The --subject/--topic/--tag/--source/--status options (checked against the index's
     record of the KB, so that no entry file is parsed)."""
 
@@ -34,31 +31,42 @@ class SearchFilters:
     status: str | None = None
 
 
-@dataclass
+# Hit and SearchResult are plain classes: `dataclasses` would cost every search ~7 ms of imports.
 class Hit:
-    id: str
-    score: float
-    statement: str
-    stored: str | None = None  # the document's `data` (JSON), unless only ids were wanted
-    highlights: tuple[Any, ...] = ()  # kb.highlight.Highlight: statement, then quote
+    """One matching fact."""
+
+    def __init__(self, id: str, score: float, statement: str, stored: str | None = None) -> None:
+        self.id, self.score, self.statement = id, score, statement
+        self.stored = stored  # the document's `data` (JSON), unless only ids were wanted
+        self.highlights: tuple[Any, ...] = ()  # kb.highlight.Highlight: statement, then quote
+
+    def __repr__(self) -> str:
+        return f"Hit({self.id!r}, {self.score:.3f})"
 
     @cached_property
     def record(self) -> dict[str, Any]:
         """The fact as stored in the index (see kb.index.stored_record)."""
+        import json
+
         if self.stored is None:
             raise ValueError("search(records=False) keeps only ids, scores and statements")
         data: dict[str, Any] = json.loads(self.stored)
         return data
 
 
-@dataclass
 class SearchResult:
-    asked: str  # the query as typed
-    query: str  # the query searched: `asked`, or its correction when that found something
-    hits: list[Hit]
-    total: int | None = None  # all matches (when counted)
-    suggestion: str | None = None  # a correction that found nothing either
-    problems: list[str] = field(default_factory=list)  # entries skipped as invalid
+    """The hits of a query, best first, and what the search did to find them."""
+
+    def __init__(self, asked: str, query: str, hits: list[Hit]) -> None:
+        self.asked = asked  # the query as typed
+        self.query = query  # the query searched: `asked`, or its correction if that found some
+        self.hits = hits
+        self.total: int | None = None  # all matches (when counted)
+        self.suggestion: str | None = None  # a correction that found nothing either
+        self.problems: list[str] = []  # entries skipped as invalid
+
+    def __repr__(self) -> str:
+        return f"SearchResult({self.query!r}, {len(self.hits)} hits)"
 
     @property
     def corrected(self) -> bool:
@@ -104,11 +112,10 @@ def resolve_filters(filters: SearchFilters, manifest: Manifest) -> Any | None:
     return filter_query(subject, filters.topic, filters.tag, filters.source, filters.status)
 
 
-@dataclass(frozen=True)
-class _Wanted:
+class _Wanted(NamedTuple):
     limit: int | None  # None: every match
     highlight: bool  # compute highlights (needs records)
-    count: bool  # count every match
+    count_all: bool  # count every match
     records: bool  # keep each hit's stored record (not only id, score and statement)
 
 
@@ -154,7 +161,7 @@ def _search_once(
                     result.suggestion = better
         if wanted.highlight and result.hits:
             _highlight(result.hits, positive_terms(parsed.query, reader))
-        if wanted.count:
+        if wanted.count_all:
             result.total = len(searcher.search(parsed.query, filter=where, limit=1))
     result.problems = sorted(opened.manifest.problems.values())
     return result

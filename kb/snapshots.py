@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from pathlib import Path
 
 from kb.errors import UsageError
@@ -28,12 +27,13 @@ _QUOTE_MAP = str.maketrans(
         "\u00bb": '"',
     }
 )
-_SPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """Collapse whitespace and straighten typographic quotes: all a quote may differ by."""
-    return _SPACE.sub(" ", text.translate(_QUOTE_MAP)).strip()
+    """Collapse whitespace and straighten typographic quotes: all a quote may differ by.
+
+    str.split() splits on exactly what the regex \\s+ matches (str.isspace), only faster."""
+    return " ".join(text.translate(_QUOTE_MAP).split())
 
 
 def snapshots_dir(root: Path, settings: Settings | None, given: str | None) -> Path | None:
