@@ -7,16 +7,14 @@ A word matches when the field's analyser turns it into a term the query looks fo
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kb.index import schema
 
 SNIPPET = 160  # characters of quote shown around the first match
 
 
-@dataclass(frozen=True)
-class Highlight:
+class Highlight(NamedTuple):
     field: str  # "statement" or "quote"
     text: str  # the statement, or a snippet of the quote ("…" where cut)
     spans: tuple[tuple[int, int], ...]  # matched words: [start, end) offsets in `text`

@@ -29,6 +29,15 @@ class Format(StrEnum):
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+STATUS_STYLE = {"established": "green", "contested": "bold yellow", "refuted": "bold red"}
+RELIABILITY_STYLE = {"high": "green", "medium": "yellow", "low": "red", "very-low": "bold red"}
+
+
+def status_label(status: str) -> str:
+    """How a status is shown next to a statement (the doubtful ones loudly)."""
+    return {"contested": "CONTESTED", "refuted": "REFUTED"}.get(status, status)
+
+
 def safe(text: object) -> str:
     """Text with control characters and escape sequences made visible (\\x1b) instead of live."""
     return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], str(text))

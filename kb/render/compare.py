@@ -6,9 +6,8 @@ from typing import Any
 
 from kb.compare import Claim, Comparison, Row
 from kb.factdiff import DiffOp
-from kb.render.base import Format, Output
+from kb.render.base import Format, Output, status_label
 from kb.render.compare_rich import GAP, compare_rich
-from kb.render.facts import status_label
 from kb.serialize import fact_dict
 
 

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 from kb.compare import Claim, Comparison, Row
 from kb.factdiff import DiffOp
-from kb.render.base import Output, safe
-from kb.render.facts import RELIABILITY_STYLE, STATUS_STYLE, status_label
+from kb.render.base import RELIABILITY_STYLE, STATUS_STYLE, Output, safe, status_label
 
 if TYPE_CHECKING:
     from rich.text import Text

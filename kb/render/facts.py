@@ -6,11 +6,8 @@ from dataclasses import dataclass
 
 from kb.loading import KnowledgeBase
 from kb.models import Fact
-from kb.render.base import Format, Output, safe
+from kb.render.base import RELIABILITY_STYLE, STATUS_STYLE, Format, Output, safe, status_label
 from kb.serialize import fact_dict
-
-STATUS_STYLE = {"established": "green", "contested": "bold yellow", "refuted": "bold red"}
-RELIABILITY_STYLE = {"high": "green", "medium": "yellow", "low": "red", "very-low": "bold red"}
 
 
 @dataclass(frozen=True)
@@ -19,10 +16,6 @@ class Facts:
 
     kb: KnowledgeBase
     facts: tuple[Fact, ...]
-
-
-def status_label(status: str) -> str:
-    return {"contested": "CONTESTED", "refuted": "REFUTED"}.get(status, status)
 
 
 # ---- show -----------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def _shifted(original: str, start: int, end: int) -> tuple[int, int]:
 def _source_line(record: dict[str, Any], source_id: str | None) -> Any:
     from rich.text import Text
 
-    from kb.render.facts import RELIABILITY_STYLE
+    from kb.render.base import RELIABILITY_STYLE
 
     provenance = record.get("provenance") or []
     prov = next((p for p in provenance if p["source"] == source_id), provenance[0])
@@ -93,7 +93,7 @@ def _hit(rank: int, hit: Any) -> Any:
     from rich.padding import Padding
     from rich.text import Text
 
-    from kb.render.facts import STATUS_STYLE, status_label
+    from kb.render.base import STATUS_STYLE, status_label
 
     record = hit.record
     status = record.get("status") or "established"
