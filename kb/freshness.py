@@ -19,7 +19,7 @@ from kb.damage import IndexDamaged, damage_errors, describe, unusable
 from kb.index import schema
 from kb.indexer import RACY_NS, Counts, apply_changes, build_all, now_ns, racy_changed
 from kb.indexstore import Manifest, Store, fingerprint
-from kb.scan import diff, scan
+from kb.scan import diff, listing, scan
 
 WAIT_WITH_INDEX = 10.0  # seconds to wait for another writer before searching the old index
 WAIT_WITHOUT_INDEX = 300.0  # ... when there is no index yet (another process is building it)
@@ -68,7 +68,7 @@ def _fresh(store: Store, started: float) -> Opened | None:
         return None
     try:
         manifest = store.read_manifest(generation)
-        if scan(store.root) != manifest.files:
+        if listing(store.root) != manifest.listing():
             return None
         # Files too recent to trust by mtime are compared by content; once they are old enough
         # the list is cleared at the next update (rewriting the manifest just for that would

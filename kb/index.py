@@ -21,7 +21,7 @@ from kb.whooshlazy import defer_morph_en
 if TYPE_CHECKING:
     from whoosh.fields import Schema
 
-FORMAT = 2
+FORMAT = 3
 
 defer_morph_en()  # before anything imports whoosh.query (see kb.whooshlazy)
 

@@ -29,7 +29,7 @@ from typing import Any
 from kb.damage import IndexDamaged
 from kb.errors import IndexUnavailableError
 from kb.index import FORMAT
-from kb.scan import Stat
+from kb.scan import Listing, Stat, compact
 
 MARKER = "kb-index.json"
 LOCK = "write.lock"
@@ -56,9 +56,9 @@ class Manifest:
     """What a generation of the index was built from. (A plain class, not a dataclass: it is
     read by every search, and `dataclasses` costs ~7 ms to import.)"""
 
+    # Saved as they are; `files` is saved compact (kb.scan.Listing) as "paths" and "stats".
     FIELDS = (
-        "files", "racy", "index_files", "subjects", "sources", "topics", "statuses", "problems",
-        "facts",
+        "racy", "index_files", "subjects", "sources", "topics", "statuses", "problems", "facts",
     )  # fmt: skip
 
     def __init__(
@@ -73,7 +73,8 @@ class Manifest:
         problems: dict[str, str] | None = None,
         facts: int = 0,
     ) -> None:
-        self.files = files if files is not None else {}  # entry file -> (size, mtime_ns)
+        self._files: dict[str, Stat] | None = files if files is not None else {}
+        self._listing: Listing | None = None  # the same, compact: as read from disk
         self.racy = racy if racy is not None else {}  # too recent to trust mtime: crc32
         self.index_files = index_files if index_files is not None else {}  # the Whoosh files
         self.subjects = subjects if subjects is not None else {}  # id -> name, aliases
@@ -83,9 +84,29 @@ class Manifest:
         self.problems = problems if problems is not None else {}  # skipped entry -> why
         self.facts = facts
 
+    @property
+    def files(self) -> dict[str, Stat]:
+        """Each entry file the index was built from (path from the KB root) -> (size, mtime)."""
+        if self._files is None:
+            assert self._listing is not None
+            self._files = self._listing.as_dict()
+        return self._files
+
+    @files.setter
+    def files(self, files: dict[str, Stat]) -> None:
+        self._files, self._listing = files, None
+
+    def listing(self) -> Listing:
+        """`files` in compact form (kb.scan.listing), to compare with the KB as it is now."""
+        if self._listing is None:
+            self._listing = compact(self.files)
+        return self._listing
+
     def dumps(self) -> bytes:
+        listing = self.listing() if self._files is None else compact(self._files)
+        data = {name: getattr(self, name) for name in self.FIELDS}
         return marshal.dumps(
-            {"format": FORMAT, **{name: getattr(self, name) for name in self.FIELDS}}
+            {"format": FORMAT, "paths": listing.paths, "stats": listing.stats, **data}
         )
 
     @classmethod
@@ -96,11 +117,18 @@ class Manifest:
             raise IndexDamaged(f"manifest unreadable: {error}") from None
         if not isinstance(data, dict) or data.pop("format", None) != FORMAT:
             raise IndexDamaged("manifest of another format")
+        listing = Listing(data.pop("paths", None), data.pop("stats", None))
+        if not isinstance(listing.paths, str) or not isinstance(listing.stats, bytes):
+            raise IndexDamaged("manifest incomplete: no file listing")
+        count = listing.paths.count("\0") + 1 if listing.paths else 0
+        if len(listing.stats) != 16 * count:
+            raise IndexDamaged("manifest file listing truncated")
         try:
             manifest = cls(**data)
         except TypeError as error:
             raise IndexDamaged(f"manifest incomplete: {error}") from None
-        for name in ("files", "racy", "index_files", "subjects", "sources", "problems"):
+        manifest._files, manifest._listing = None, listing
+        for name in ("racy", "index_files", "subjects", "sources", "problems"):
             if not isinstance(getattr(manifest, name), dict):
                 raise IndexDamaged(f"manifest field {name} is not a table")
         return manifest

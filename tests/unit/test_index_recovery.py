@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import shutil
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,6 +57,15 @@ def truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
+def edit_manifest(generation: Path, **changes: Callable[[Any], Any]) -> None:
+    """Rewrite some fields of the manifest (a well-formed marshal file with wrong content)."""
+    path = generation / MANIFEST
+    data = marshal.loads(path.read_bytes())
+    for key, change in changes.items():
+        data[key] = change(data[key])
+    path.write_bytes(marshal.dumps(data))
+
+
 DAMAGE: dict[str, Callable[[Path], None]] = {
     "truncated segment": lambda g: truncate(files(g, "*.seg")[0]),
     "garbled segment": lambda g: garble(files(g, "*.seg")[0]),
@@ -72,6 +83,8 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     "truncated manifest": lambda g: truncate(g / MANIFEST),
     "junk manifest": lambda g: (g / MANIFEST).write_bytes(b"\xff" * 50),
     "deleted manifest": lambda g: (g / MANIFEST).unlink(),
+    "manifest listing cut short": lambda g: edit_manifest(g, stats=lambda s: s[:-16]),
+    "manifest listing not text": lambda g: edit_manifest(g, paths=lambda p: p.encode()),
     "junk marker": lambda g: (g.parent / MARKER).write_bytes(b"\x00junk{"),
     "marker names a missing generation": lambda g: shutil.rmtree(g),
 }
