@@ -162,9 +162,18 @@ def _search_once(
         if wanted.highlight and result.hits:
             _highlight(result.hits, positive_terms(parsed.query, reader))
         if wanted.count_all:
-            result.total = len(searcher.search(parsed.query, filter=where, limit=1))
+            result.total = _count(searcher, parsed.query, where)
     result.problems = sorted(opened.manifest.problems.values())
     return result
+
+
+def _count(searcher: Any, query: Any, where: Any) -> int:
+    """How many facts match, without scoring them (which would cost a second search)."""
+    matched = searcher.docs_for_query(query)
+    if where is None:
+        return sum(1 for _ in matched)
+    allowed = set(searcher.docs_for_query(where))
+    return sum(1 for docnum in matched if docnum in allowed)
 
 
 def _highlight(hits: list[Hit], terms: dict[str, set[str]]) -> None:

@@ -251,3 +251,23 @@ def test_a_boost_raises_the_weight_of_a_word(kb: tuple[Path, str]) -> None:
     boosted = search(root, "widgetol^5 1970", index_dir=index_dir, limit=None).hits
     assert [h.id for h in boosted] == [h.id for h in plain]
     assert boosted[1].score > 2 * plain[1].score  # the second hit matches only "widgetol"
+
+
+@pytest.mark.parametrize(
+    ("text", "filters"),
+    [
+        ("widgetol", {}),
+        ("bladder OR gizmo", {}),
+        ("widgetol NOT bladder", {}),
+        ("widgetol", {"status": "contested"}),
+        ("bladder OR widgetol", {"subject": "widgetol"}),
+        ('"schedule iv"', {}),
+    ],
+)
+def test_the_count_of_matches_is_the_number_of_hits(
+    kb: tuple[Path, str], text: str, filters: dict[str, str]
+) -> None:
+    root, index_dir = kb
+    counted = search(root, text, SearchFilters(**filters), limit=1, index_dir=index_dir, count=True)
+    assert counted.total == len(ids(kb, text, **filters))
+    assert counted.total is not None and counted.total >= len(counted.hits)
