@@ -16,8 +16,8 @@ from typing import Any
 from kb.loading import RawEntry, display_path
 from kb.models import Settings
 from kb.problems import Problem, problem
-from kb.similarity import copied_quotes, string_items, table_items
-from kb.snapshots import SnapshotStore
+from kb.similarity import copies, string_items, table_items
+from kb.snapshots import SnapshotStore, normalise
 from kb.tomlpos import KeyPath, Positions
 
 VOCABULARY_FIELDS = {
@@ -105,20 +105,24 @@ def _fact_refs(
 
 
 def _quotes(data: dict[str, Any], located: Located, context: Context, found: list[Problem]) -> None:
-    if copied_quotes(data):
-        message = "statement copies its quote; say it in the KB's own words"
-        found.append(located.at(("statement",), "KB050", message))
-    store = context.store
-    if store is None:
-        return
+    """KB050 and KB040, normalising each quote once for both."""
+    statement, store, copied = data.get("statement"), context.store, False
+    said = normalise(statement).casefold() if isinstance(statement, str) else None
     for index, prov in enumerate(table_items(data.get("provenance"))):
         quote, source_id = prov.get("quote"), prov.get("source")
-        snapshot = context.snapshots.get(source_id) if isinstance(source_id, str) else None
-        if not isinstance(quote, str) or snapshot is None:
+        if not isinstance(quote, str):
             continue
-        if store.raw(snapshot) is not None and not store.contains(snapshot, quote):
+        quoted = normalise(quote)
+        copied = copied or (said is not None and copies(said, quoted.casefold()))
+        snapshot = context.snapshots.get(source_id) if isinstance(source_id, str) else None
+        if store is None or snapshot is None or store.raw(snapshot) is None:
+            continue
+        if not store.contains_normalised(snapshot, quoted):
             message = f"quote not found verbatim in snapshot {snapshot}: {quote[:60]!r}"
             found.append(located.at(("provenance", index, "quote"), "KB040", message))
+    if copied:
+        message = "statement copies its quote; say it in the KB's own words"
+        found.append(located.at(("statement",), "KB050", message))
 
 
 def _checksum(

@@ -56,9 +56,14 @@ class Opened(NamedTuple):
 
 
 def _open_generation(store: Store, generation: str) -> Any:
+    """Open a generation for searching (and updating). Without mmap: Whoosh copies each
+    memory-mapped segment's postings and term index into memory when a searcher opens it
+    (240 MB at 100k facts); read through the file instead, it touches only the blocks a query
+    needs (docs/performance.md)."""
     from whoosh.filedb.filestore import FileStorage
 
-    return FileStorage(str(store.dir / generation)).open_index(schema=schema())
+    storage = FileStorage(str(store.dir / generation), supports_mmap=False)
+    return storage.open_index(schema=schema())
 
 
 def _fresh(store: Store, started: float) -> Opened | None:

@@ -24,21 +24,6 @@ def pending_entry(path: Path, kind: str, text: str) -> RawEntry:
     return RawEntry(path, kind, data, text, found)
 
 
-class _PendingValidator(Validator):
-    """A Validator that also sees entries not written yet, as if they were on disk."""
-
-    def __init__(self, root: Path, snapshots: str | None, pending: tuple[RawEntry, ...]) -> None:
-        super().__init__(root, snapshots)
-        self.pending = pending
-
-    def _cross_file(self, selected: set[Path] | None) -> None:
-        for entry in self.pending:
-            self.entries[entry.kind].append(entry)
-            self.result.problems.extend(entry.problems)
-            self.result.files_checked += 1
-        super()._cross_file(selected)
-
-
 def validate_pending(root: Path, entry: RawEntry, snapshots: str | None = None) -> ValidationResult:
     """Every problem `kb validate` would report on `entry` once written (and only on it)."""
-    return _PendingValidator(root, snapshots, (entry,)).run([entry.path])
+    return Validator(root, snapshots, (entry,)).run([entry.path])

@@ -1,65 +1,103 @@
-"""Reading a big KB for `kb validate`: entries parsed by worker processes, together with the
-per-entry content check (KB050, a statement that copies its quote) that is worth doing there."""
+"""Checking the facts of a KB for `kb validate`: read, parse, structural checks and the
+cross-file rules of kb.crossrules, one fact at a time, in worker processes for a big KB.
+
+Whatever process checks a fact sends back only what the rest of the validation needs: its
+problems, its subject and the sources it cites. A fact is checked by the same code either way,
+so the report does not depend on whether workers were used.
+"""
 
 from __future__ import annotations
 
-import difflib
 import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from kb.crossrules import Context, entry_rules
 from kb.loading import RawEntry, read_entry
-from kb.snapshots import normalise
-
-
-def string_items(value: object) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def table_items(value: object) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _copies(statement: str, quote: str) -> bool:
-    a, b = normalise(statement).casefold(), normalise(quote).casefold()
-    if a == b:
-        return True
-    # Cheap upper bounds of ratio() first: the length ratio (SequenceMatcher.real_quick_ratio,
-    # without building a matcher), then quick_ratio.
-    if 2.0 * min(len(a), len(b)) / (len(a) + len(b)) < 0.9:
-        return False
-    matcher = difflib.SequenceMatcher(None, a, b)
-    return matcher.quick_ratio() >= 0.9 and matcher.ratio() >= 0.9
-
+from kb.problems import Problem
+from kb.similarity import table_items
 
 PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
+CHUNK = 400  # facts per task sent to a worker
+_context: Context | None = None  # in a worker: set once by _start
 
 
-def copied_quotes(data: dict[str, Any]) -> bool:
-    """Whether the statement merely copies one of its quotes (KB050)."""
-    statement = data.get("statement")
-    if not isinstance(statement, str):
-        return False
-    quotes = (p.get("quote") for p in table_items(data.get("provenance")))
-    return any(isinstance(q, str) and _copies(statement, q) for q in quotes)
+@dataclass
+class CheckedFacts:
+    """What the checks of some facts found."""
+
+    problems: list[Problem] = field(default_factory=list)
+    subjects: set[str] = field(default_factory=set)  # subjects of the facts that parsed
+    sources: set[str] = field(default_factory=set)  # sources cited by the facts that parsed
+    files: int = 0
+
+    def add(self, entry: RawEntry, context: Context) -> None:
+        self.files += 1
+        self.problems.extend(entry.problems)
+        if entry.data is None:
+            return
+        self.problems.extend(entry_rules(entry, context))
+        self.subjects.add(str(entry.data.get("subject")))
+        self.sources.update(str(p.get("source")) for p in table_items(entry.data.get("provenance")))
+
+    def merge(self, other: CheckedFacts) -> None:
+        self.problems.extend(other.problems)
+        self.subjects |= other.subjects
+        self.sources |= other.sources
+        self.files += other.files
 
 
-def _read_pair(pair: tuple[Path, str]) -> tuple[RawEntry, bool]:
-    """In a worker: read one entry and do its per-entry content check too."""
-    entry = read_entry(*pair)
-    return entry, entry.data is not None and pair[1] == "fact" and copied_quotes(entry.data)
+def check_files(paths: Iterable[str], context: Context) -> CheckedFacts:
+    checked = CheckedFacts()
+    for path in paths:
+        checked.add(read_entry(Path(path), "fact"), context)
+    return checked
 
 
-def parse_in_parallel(
-    pairs: list[tuple[Path, str]],
-) -> tuple[dict[Path, RawEntry], dict[Path, bool]]:
-    """Entries parsed by worker processes, with their KB050 verdicts; both empty (so: read
-    in-process) if worker processes cannot be used."""
-    from concurrent.futures import ProcessPoolExecutor
+def _start(context: Context) -> None:
+    global _context
+    _context = context
 
+
+def _check_chunk(paths: list[str]) -> CheckedFacts:
+    assert _context is not None
+    return check_files(paths, _context)
+
+
+def check_facts(paths: list[str], context: Context, meanwhile: Callable[[], None]) -> CheckedFacts:
+    """Check the fact files at paths; a big KB's in worker processes, while `meanwhile` runs
+    here. In-process when there are few facts or worker processes cannot be used."""
+    if len(paths) < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
+        meanwhile()
+        return check_files(paths, context)
     try:
-        with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
-            results = list(pool.map(_read_pair, pairs, chunksize=256))
+        from concurrent.futures import ProcessPoolExecutor
+
+        workers = min(4, os.cpu_count() or 2)
+        pool = ProcessPoolExecutor(workers, initializer=_start, initargs=(context,))
     except (OSError, RuntimeError, ImportError):
-        return {}, {}
-    return {e.path: e for e, _ in results}, {e.path: c for e, c in results}
+        meanwhile()
+        return check_files(paths, context)
+    try:
+        try:
+            chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
+            results = pool.map(_check_chunk, chunks)
+        except (OSError, RuntimeError):
+            results = None
+        meanwhile()
+        if results is not None:
+            try:
+                return _merged(results)
+            except (OSError, RuntimeError):  # a broken pool: check the facts here instead
+                pass
+    finally:
+        pool.shutdown(cancel_futures=True)
+    return check_files(paths, context)
+
+
+def _merged(parts: Iterable[CheckedFacts]) -> CheckedFacts:
+    checked = CheckedFacts()
+    for part in parts:
+        checked.merge(part)
+    return checked

@@ -10,8 +10,6 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from kb.snapshots import normalise
-
 THRESHOLD = 0.9
 
 
@@ -42,8 +40,8 @@ def _common_subsequence(a: str, b: str) -> int:
 
 
 def copies(statement: str, quote: str) -> bool:
-    """Whether the (normalised, casefolded) statement is a near copy of the quote."""
-    a, b = statement, normalise(quote).casefold()
+    """Whether the statement is a near copy of the quote, both normalised and casefolded."""
+    a, b = statement, quote
     if a == b:
         return True
     total = len(a) + len(b)
@@ -53,13 +51,3 @@ def copies(statement: str, quote: str) -> bool:
     if 2.0 * _common_subsequence(a, b) / total < THRESHOLD:
         return False
     return difflib.SequenceMatcher(None, a, b).ratio() >= THRESHOLD
-
-
-def copied_quotes(data: dict[str, Any]) -> bool:
-    """Whether the statement merely copies one of its quotes (KB050)."""
-    statement = data.get("statement")
-    if not isinstance(statement, str):
-        return False
-    quotes = [p.get("quote") for p in table_items(data.get("provenance"))]
-    said = normalise(statement).casefold()
-    return any(isinstance(q, str) and copies(said, q) for q in quotes)

@@ -84,8 +84,9 @@ class SnapshotStore:
         data = self.raw(name)
         return hashlib.sha256(data).hexdigest() if data is not None else None
 
-    def contains(self, name: str, quote: str) -> bool:
+    def contains_normalised(self, name: str, quote: str) -> bool:
+        """Whether the snapshot has the quote, which is already normalised (normalise())."""
         if name not in self._text:
             data = self.raw(name) or b""
             self._text[name] = normalise(data.decode("utf-8", errors="replace"))
-        return normalise(quote) in self._text[name]
+        return quote in self._text[name]

@@ -39,8 +39,8 @@ def control_char(text: str) -> str | None:
 
 def check_entry(kind: str, data: dict[str, Any], stem: str | None = None) -> list[Issue]:
     """Every structural issue of one entry of `kind` (fact, source, subject or kb)."""
-    fields = FIELDS_BY_KIND[kind]
-    issues = list(_check_table(fields, data, ()))
+    issues: list[Issue] = []
+    _check_table(FIELDS_BY_KIND[kind], data, (), issues)
     if kind != "kb":
         issues.extend(_check_identity(data, stem))
     if kind == "fact":
@@ -48,21 +48,36 @@ def check_entry(kind: str, data: dict[str, Any], stem: str | None = None) -> lis
     return issues
 
 
-def _check_table(fields: tuple[Field, ...], data: dict[str, Any], at: KeyPath) -> Iterator[Issue]:
-    known = {f.name: f for f in fields}
+# The checks below run for every value of every file of a big KB: they append to one list
+# instead of chaining generators, and look compiled patterns and key tables up once.
+_KNOWN: dict[int, dict[str, Field]] = {}
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _known(fields: tuple[Field, ...]) -> dict[str, Field]:
+    known = _KNOWN.get(id(fields))
+    if known is None:
+        known = _KNOWN[id(fields)] = {f.name: f for f in fields}
+    return known
+
+
+def _check_table(
+    fields: tuple[Field, ...], data: dict[str, Any], at: KeyPath, out: list[Issue]
+) -> None:
+    known = _known(fields)
     for key in data:
         if key not in known:
             close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             allowed = ", ".join(known)
-            yield Issue((*at, key), "KB010", f"unknown key {key!r}{hint}; allowed: {allowed}")
+            out.append(Issue((*at, key), "KB010", f"unknown key {key!r}{hint}; allowed: {allowed}"))
     for spec in fields:
         if spec.name not in data:
             if spec.required:
                 code = "KB021" if spec.type == "table-array" else "KB011"
-                yield Issue(at, code, f"missing required field {spec.name!r}")
+                out.append(Issue(at, code, f"missing required field {spec.name!r}"))
             continue
-        yield from _check_value(spec, data[spec.name], (*at, spec.name))
+        _check_value(spec, data[spec.name], (*at, spec.name), out)
 
 
 def _type_name(value: object) -> str:
@@ -80,66 +95,78 @@ def _type_name(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _check_value(spec: Field, value: Any, at: KeyPath) -> Iterator[Issue]:
-    if spec.type == "date":
-        if type(value) is not dt.date:
-            yield Issue(
-                at,
-                "KB020",
-                f"{spec.name!r} must be a TOML date like 2024-05-01, "
-                f"not {_type_name(value)} {value!r}",
-            )
-        return
+def _check_value(spec: Field, value: Any, at: KeyPath, out: list[Issue]) -> None:
     if spec.type == "string":
-        if not isinstance(value, str):
-            yield Issue(at, "KB012", f"{spec.name!r} must be a string, not {_type_name(value)}")
-            return
-        yield from _check_string(spec, value, at)
-        return
-    if not isinstance(value, list):
-        yield Issue(at, "KB012", f"{spec.name!r} must be an array, not {_type_name(value)}")
-        return
+        if isinstance(value, str):
+            _check_string(spec, value, at, out)
+        else:
+            out.append(
+                Issue(at, "KB012", f"{spec.name!r} must be a string, not {_type_name(value)}")
+            )
+    elif spec.type == "date":
+        if type(value) is not dt.date:
+            out.append(
+                Issue(
+                    at,
+                    "KB020",
+                    f"{spec.name!r} must be a TOML date like 2024-05-01, "
+                    f"not {_type_name(value)} {value!r}",
+                )
+            )
+    elif not isinstance(value, list):
+        out.append(Issue(at, "KB012", f"{spec.name!r} must be an array, not {_type_name(value)}"))
+    else:
+        _check_array(spec, value, at, out)
+
+
+def _check_array(spec: Field, value: list[Any], at: KeyPath, out: list[Issue]) -> None:
     if spec.min_items and len(value) < spec.min_items:
         code = "KB021" if spec.type == "table-array" else "KB017"
-        yield Issue(at, code, f"{spec.name!r} needs at least {spec.min_items} item(s)")
-    if spec.type == "table-array":
-        for index, item in enumerate(value):
-            if not isinstance(item, dict):
-                yield Issue(at, "KB012", f"{spec.name!r} items must be tables")
-                continue
-            yield from _check_table(spec.item_fields, item, (at[-1], index))
+        out.append(Issue(at, code, f"{spec.name!r} needs at least {spec.min_items} item(s)"))
+    if spec.type != "table-array":
+        _check_string_items(spec, value, at, out)
         return
-    yield from _check_string_items(spec, value, at)
+    for index, item in enumerate(value):
+        if isinstance(item, dict):
+            _check_table(spec.item_fields, item, (at[-1], index), out)
+        else:
+            out.append(Issue(at, "KB012", f"{spec.name!r} items must be tables"))
 
 
-def _check_string_items(spec: Field, value: list[Any], at: KeyPath) -> Iterator[Issue]:
+def _check_string_items(spec: Field, value: list[Any], at: KeyPath, out: list[Issue]) -> None:
     seen: set[str] = set()
     for item in value:
         if not isinstance(item, str):
-            yield Issue(at, "KB012", f"{spec.name!r} items must be strings, not {_type_name(item)}")
+            message = f"{spec.name!r} items must be strings, not {_type_name(item)}"
+            out.append(Issue(at, "KB012", message))
             continue
         if item in seen:
-            yield Issue(at, "KB024", f"{spec.name!r} lists {item!r} twice")
+            out.append(Issue(at, "KB024", f"{spec.name!r} lists {item!r} twice"))
         seen.add(item)
-        yield from _check_string(spec, item, at)
+        _check_string(spec, item, at, out)
 
 
-def _check_string(spec: Field, value: str, at: KeyPath) -> Iterator[Issue]:
-    bad = control_char(value)
-    if bad:
-        yield Issue(at, "KB018", f"{spec.name!r} contains a control character ({bad})")
+def _check_string(spec: Field, value: str, at: KeyPath, out: list[Issue]) -> None:
+    if _CONTROL.search(value):
+        bad = control_char(value)
+        out.append(Issue(at, "KB018", f"{spec.name!r} contains a control character ({bad})"))
         return
     length = len(value)
     if spec.min_length is not None and length < spec.min_length:
-        yield Issue(
-            at, "KB017", f"{spec.name!r} is {length} characters; minimum is {spec.min_length}"
-        )
+        message = f"{spec.name!r} is {length} characters; minimum is {spec.min_length}"
+        out.append(Issue(at, "KB017", message))
     if spec.max_length is not None and length > spec.max_length:
-        yield Issue(
-            at, "KB017", f"{spec.name!r} is {length} characters; maximum is {spec.max_length}"
-        )
-    if spec.pattern and not re.fullmatch(spec.pattern, value):
-        yield _pattern_issue(spec, value, at)
+        message = f"{spec.name!r} is {length} characters; maximum is {spec.max_length}"
+        out.append(Issue(at, "KB017", message))
+    if spec.pattern and not _pattern(spec.pattern).fullmatch(value):
+        out.append(_pattern_issue(spec, value, at))
+
+
+def _pattern(pattern: str) -> re.Pattern[str]:
+    compiled = _PATTERNS.get(pattern)
+    if compiled is None:
+        compiled = _PATTERNS[pattern] = re.compile(pattern)
+    return compiled
 
 
 def _pattern_issue(spec: Field, value: str, at: KeyPath) -> Issue:

@@ -1,39 +1,30 @@
 """`kb validate`: every problem of a KB at once, collected before deciding the exit code.
 
-Per-file checks come from kb.loading.read_entry (encoding, size, TOML syntax, structure);
-this module adds the cross-file rules: duplicate ids, references, vocabularies, quotes against
-snapshots, checksums, and warnings about unused or copied content.
+Per-file checks come from kb.loading.read_entry (encoding, size, TOML syntax, structure), the
+cross-file rules that go entry by entry from kb.crossrules (facts are checked by kb.readpool,
+in worker processes for a big KB); this module reads the KB and adds the rules that need all
+entries at once: duplicate ids, unused sources and subjects, subject name collisions.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.crossrules import Context, Located, entry_rules
 from kb.errors import UsageError
 from kb.loading import KIND_DIRS, RawEntry, display_path, kind_of, kind_of_parts, read_entry
 from kb.locate import SETTINGS_FILE
 from kb.models import Settings, settings_from_dict
 from kb.problems import ERROR, NOTICE, WARNING, Problem, problem
-from kb.readpool import (
-    PARALLEL_MIN,
-    copied_quotes,
-    parse_in_parallel,
-    string_items,
-    table_items,
-)
+from kb.readpool import CheckedFacts, check_facts
+from kb.similarity import string_items, table_items
 from kb.snapshots import SnapshotStore, snapshots_dir
-from kb.tomlpos import KeyPath, Positions
 
-VOCABULARY_FIELDS = {
-    "fact": (("topics", "topics"), ("status", "statuses")),
-    "source": (("kind", "source_kinds"), ("reliability", "reliability_levels")),
-    "subject": (("kind", "subject_kinds"),),
-}
+Parts = tuple[str, ...]  # a file's path below the KB root, as parts
 
 
 @dataclass
@@ -61,24 +52,10 @@ class ValidationResult:
         }
 
 
-class _Located:
-    """Positions of keys in one file's text, computed on first use."""
-
-    def __init__(self, entry: RawEntry) -> None:
-        self.entry = entry
-        self._positions: Positions | None = None
-
-    def at(self, path: KeyPath, code: str, message: str) -> Problem:
-        if self._positions is None:
-            self._positions = Positions(self.entry.text or "")
-        shown = display_path(self.entry.path)
-        return problem(shown, *self._positions.find(path), code, message)
-
-
-def _all_files(root: Path) -> Iterator[tuple[tuple[str, ...], str | None]]:
+def _all_files(root: Path) -> Iterator[tuple[Parts, str | None]]:
     """Every .toml file below the KB root, as path parts, with its kind (None: stray)."""
     yield (SETTINGS_FILE,), "kb"
-    found: list[tuple[tuple[str, ...], bool]] = []
+    found: list[tuple[Parts, bool]] = []
     _scan_toml(root, (), found)
     for parts, is_link in sorted(found):
         kind = kind_of(root, root.joinpath(*parts)) if is_link else kind_of_parts(parts)
@@ -86,9 +63,7 @@ def _all_files(root: Path) -> Iterator[tuple[tuple[str, ...], str | None]]:
             yield parts, kind
 
 
-def _scan_toml(
-    directory: Path | str, prefix: tuple[str, ...], found: list[tuple[tuple[str, ...], bool]]
-) -> None:
+def _scan_toml(directory: Path | str, prefix: Parts, found: list[tuple[Parts, bool]]) -> None:
     """Like rglob("*.toml") minus hidden parts, but with os.scandir (fast in a 100k-file KB):
     (path parts below the root, is a symlink) for each match; symlinked folders not entered."""
     try:
@@ -107,36 +82,38 @@ def _scan_toml(
 
 
 class Validator:
-    def __init__(self, root: Path, snapshots: str | None = None) -> None:
+    """Reads the KB (kb.toml and sources first: the rules for facts need them), checks the
+    facts (kb.readpool) while reading the subjects, then applies the whole-KB rules.
+
+    Files are kept as path parts below the root: making a Path (let alone parsing) for each
+    of 100k files costs too much. `pending` entries are not on disk yet (see kb.pending)."""
+
+    def __init__(
+        self, root: Path, snapshots: str | None = None, pending: Sequence[RawEntry] = ()
+    ) -> None:
         self.root = root
         self.result = ValidationResult()
+        # Sources and subjects as read, then the pending entries (facts are not kept).
         self.entries: dict[str, list[RawEntry]] = {k: [] for k in KIND_DIRS}
-        # Files of a big KB that are not reported on are only listed, as path parts below the
-        # root: making a Path (let alone parsing) for each of 100k files costs too much.
-        self.listed: dict[str, list[tuple[str, ...]]] = {k: [] for k in KIND_DIRS}
-        self._scanned: dict[str, int] = {}  # entries read from disk; any after them were added
+        self.scanned: dict[str, list[Parts]] = {k: [] for k in KIND_DIRS}  # entry files read
+        self.listed: dict[str, list[Parts]] = {k: [] for k in KIND_DIRS}  # ...and only listed
+        self.pending = tuple(pending)
         self.settings: Settings | None = None
         self.snapshot_arg = snapshots
-        self._sources: dict[str, dict[str, Any]] | None = None
-        self.copied: dict[Path, bool] = {}  # KB050 verdicts worked out by worker processes
+        self.facts = CheckedFacts()
 
     def run(self, only: Sequence[Path] | None = None) -> ValidationResult:
         selected = {p.resolve() for p in only} if only is not None else None
-        # Resolving every path is slow in a big KB: only files named like a selected one can be it.
-        names = {p.name for p in selected} if selected is not None else set()
-        to_read: list[tuple[Path, str | None]] = []
-        for parts, kind in _all_files(self.root):
-            if selected is not None and kind in KIND_DIRS and parts[-1] not in names:
-                self.listed[kind].append(parts)
-                continue
-            path = self.root.joinpath(*parts)
-            if selected is not None and kind in KIND_DIRS and path.resolve() not in selected:
-                self.listed[kind].append(parts)
-                continue
-            to_read.append((path, kind))
-        self._read_all(to_read)
-        self._scanned = {kind: len(entries) for kind, entries in self.entries.items()}
-        self._cross_file(selected)
+        self._scan(selected)
+        self._read_kind("source")
+        context = self._context()
+        paths = [os.path.join(self.root, *parts) for parts in self.scanned["fact"]]
+        self.facts = check_facts(paths, context, lambda: self._read_kind("subject"))
+        for entry in self._pending("fact"):
+            self.facts.add(entry, context)
+        self.result.files_checked += self.facts.files
+        self.result.problems.extend(self.facts.problems)
+        self._cross_file(selected, context)
         keep = {display_path(p) for p in selected} if selected is not None else None
         problems = [
             p for p in self.result.problems if keep is None or p.path in keep or p.code == "KB043"
@@ -144,45 +121,53 @@ class Validator:
         self.result.problems = sorted(set(problems))
         return self.result
 
-    def _read_all(self, items: list[tuple[Path, str | None]]) -> None:
-        """Read every file; a big KB is parsed by worker processes (the order is kept)."""
-        entries = [(p, k) for p, k in items if k is not None and k in KIND_DIRS]
-        parsed: dict[Path, RawEntry] = {}
-        if len(entries) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1:
-            parsed, self.copied = parse_in_parallel(entries)
-        for path, kind in items:
-            self._read(path, kind, parsed.get(path))
+    def _scan(self, selected: set[Path] | None) -> None:
+        """List every file; read kb.toml and report stray files at once. With a selection,
+        files not selected are only listed: only files named like a selected one can be one
+        (resolving every path is slow in a big KB)."""
+        names = {p.name for p in selected} if selected is not None else set()
+        for parts, kind in _all_files(self.root):
+            if kind is None or kind == "kb":
+                self._read_other(self.root.joinpath(*parts), kind)
+            elif selected is not None and (
+                parts[-1] not in names or self.root.joinpath(*parts).resolve() not in selected
+            ):
+                self.listed[kind].append(parts)
+            else:
+                self.scanned[kind].append(parts)
 
-    def _read(self, path: Path, kind: str | None, entry: RawEntry | None = None) -> None:
+    def _read_other(self, path: Path, kind: str | None) -> None:
         if kind is None:
-            self.result.problems.append(
-                problem(
-                    display_path(path),
-                    1,
-                    1,
-                    "KB005",
-                    "stray file: entries belong in sources/, subjects/ or facts/",
-                )
-            )
-            return
-        if kind == "kb" and not path.is_file():
+            message = "stray file: entries belong in sources/, subjects/ or facts/"
+            self.result.problems.append(problem(display_path(path), 1, 1, "KB005", message))
+        elif not path.is_file():
             self.result.problems.append(
                 problem(display_path(path), 1, 1, "KB004", "missing kb.toml")
             )
-            return
-        entry = entry or read_entry(path, kind)
-        self.result.files_checked += 1
-        self.result.problems.extend(entry.problems)
-        if kind == "kb":
+        else:
+            entry = read_entry(path, kind)
+            self.result.files_checked += 1
+            self.result.problems.extend(entry.problems)
             if entry.ok and entry.data is not None:
                 self.settings = settings_from_dict(entry.data)
-        else:
+
+    def _read_kind(self, kind: str) -> None:
+        """Read the sources or the subjects (then add the pending ones)."""
+        entries = [read_entry(self.root.joinpath(*parts), kind) for parts in self.scanned[kind]]
+        for entry in [*entries, *self._pending(kind)]:
+            self.result.files_checked += 1
+            self.result.problems.extend(entry.problems)
             self.entries[kind].append(entry)
 
-    def _ids(self, kind: str) -> set[str]:
-        ids = {e.path.stem for e in self.entries[kind]}
+    def _pending(self, kind: str) -> list[RawEntry]:
+        return [entry for entry in self.pending if entry.kind == kind]
+
+    def _ids(self, kind: str) -> frozenset[str]:
+        """Entry ids are file names: no need to parse anything."""
+        ids = {parts[-1].removesuffix(".toml") for parts in self.scanned[kind]}
         ids.update(parts[-1].removesuffix(".toml") for parts in self.listed[kind])
-        return ids
+        ids.update(entry.path.stem for entry in self._pending(kind))
+        return frozenset(ids)
 
     def _every_entry(self, kind: str) -> Iterator[RawEntry]:
         """The entries read, then the ones only listed (unparsed: no data and no problems)."""
@@ -190,27 +175,79 @@ class Validator:
         for parts in self.listed[kind]:
             yield RawEntry(self.root.joinpath(*parts), kind, None, None, ())
 
-    def _cross_file(self, selected: set[Path] | None) -> None:
-        self._duplicates()
+    def _context(self) -> Context:
         store = self._snapshot_store()
-        fact_ids, subject_ids = self._ids("fact"), self._ids("subject")
-        source_ids = self._ids("source")
-        for kind, entries in self.entries.items():
-            for entry in entries:
-                if entry.data is None:
-                    continue
-                located = _Located(entry)
-                self._vocabularies(kind, entry.data, located)
-                if kind == "fact":
-                    self._fact_refs(entry.data, located, fact_ids, subject_ids, source_ids)
-                    self._quotes(entry.data, located, store)
-                elif kind == "source" and store is not None:
-                    self._checksum(entry.data, located, store)
+        facts = self.scanned["fact"] or self._pending("fact")
+        snapshots = self._source_snapshots() if facts and store is not None else {}
+        ids = {kind: self._ids(kind) for kind in KIND_DIRS}
+        return Context(self.settings, ids, snapshots, store)
+
+    def _snapshot_store(self) -> SnapshotStore | None:
+        directory = snapshots_dir(self.root, self.settings, self.snapshot_arg)
+        if directory is None:
+            self.result.problems.append(
+                problem(
+                    display_path(self.root / SETTINGS_FILE),
+                    1,
+                    1,
+                    "KB043",
+                    "no snapshots directory (use --snapshots DIR or KB_SNAPSHOTS): "
+                    "quotes and checksums not checked",
+                )
+            )
+            return None
+        self.result.quotes_checked = True
+        return SnapshotStore(directory)
+
+    def _source_snapshots(self) -> dict[str, str]:
+        """The snapshot each source id names (the last source with an id wins); reads the
+        sources that were only listed."""
+        named: dict[str, Any] = {}
+        for entry in self._every_entry("source"):
+            data = entry.data
+            if data is None and not entry.problems:
+                data = read_entry(entry.path, "source").data
+            if data is not None and isinstance(data.get("id"), str):
+                named[data["id"]] = data.get("snapshot")
+        return {source: name for source, name in named.items() if isinstance(name, str)}
+
+    def _cross_file(self, selected: set[Path] | None, context: Context) -> None:
+        self._duplicates()
+        for kind in ("source", "subject"):
+            for entry in self.entries[kind]:
+                self.result.problems.extend(entry_rules(entry, context))
         if selected is None or any(
             kind_of(self.root, p) in ("source", "subject") for p in selected
         ):
-            self._unused(selected)
+            self._unused()
             self._name_collisions()
+
+    def _duplicates(self) -> None:
+        for kind in KIND_DIRS:
+            first: dict[str, Parts | Path] = {}
+            for where in self._in_file_order(kind):
+                stem = where.stem if isinstance(where, Path) else where[-1].removesuffix(".toml")
+                if stem in first:
+                    shown, other = display_path(self._path(where)), self._path(first[stem])
+                    message = f"duplicate {kind} id {stem!r} (also in {display_path(other)})"
+                    self.result.problems.append(problem(shown, 1, 1, "KB015", message))
+                first.setdefault(stem, where)
+
+    def _path(self, where: Parts | Path) -> Path:
+        return where if isinstance(where, Path) else self.root.joinpath(*where)
+
+    def _in_file_order(self, kind: str) -> list[Parts | Path]:
+        """The files read, plus each listed file that shares an id with one of them, in the
+        order of their paths (the order a whole-KB run reads them in); the pending entries
+        (not on disk yet) last."""
+        pending = [entry.path for entry in self._pending(kind)]
+        scanned: list[Parts] = self.scanned[kind]
+        if self.listed[kind]:
+            stems = {parts[-1].removesuffix(".toml") for parts in scanned}
+            stems.update(path.stem for path in pending)
+            named = [p for p in self.listed[kind] if p[-1].removesuffix(".toml") in stems]
+            scanned = sorted(scanned + named)
+        return [*scanned, *pending]
 
     def _name_collisions(self) -> None:
         """Subjects are looked up by id, name or alias: each of those must name one subject.
@@ -230,167 +267,15 @@ class Validator:
             for entry, key, name, owner in claimants:
                 others = ", ".join(repr(o) for o in owners if o != owner)
                 message = f"{key} {name!r} also names subject {others}"
-                self.result.problems.append(_Located(entry).at((key,), "KB025", message))
+                self.result.problems.append(Located(entry).at((key,), "KB025", message))
 
-    def _duplicates(self) -> None:
-        for kind, entries in self.entries.items():
-            first: dict[str, Path] = {}
-            if self.listed[kind]:
-                entries = self._in_file_order(kind)
-            for entry in entries:
-                stem = entry.path.stem
-                if stem in first:
-                    self.result.problems.append(
-                        problem(
-                            display_path(entry.path),
-                            1,
-                            1,
-                            "KB015",
-                            f"duplicate {kind} id {stem!r} (also in {display_path(first[stem])})",
-                        )
-                    )
-                first.setdefault(stem, entry.path)
-
-    def _in_file_order(self, kind: str) -> list[RawEntry]:
-        """The entries read, plus each listed file that shares an id with one of them, in the
-        order of their paths (the order a whole-KB run reads them in); entries added after
-        the scan (not on disk yet, see kb.pending) stay last."""
-        entries = self.entries[kind]
-        scanned = self._scanned.get(kind, len(entries))
-        stems = {e.path.stem for e in entries}
-        named = [
-            (parts, RawEntry(self.root.joinpath(*parts), kind, None, None, ()))
-            for parts in self.listed[kind]
-            if parts[-1].removesuffix(".toml") in stems
-        ]
-        read = [(e.path.relative_to(self.root).parts, e) for e in entries[:scanned]]
-        in_order = sorted(read + named, key=lambda pair: pair[0])
-        return [entry for _, entry in in_order] + entries[scanned:]
-
-    def _snapshot_store(self) -> SnapshotStore | None:
-        directory = snapshots_dir(self.root, self.settings, self.snapshot_arg)
-        if directory is None:
-            self.result.problems.append(
-                problem(
-                    display_path(self.root / SETTINGS_FILE),
-                    1,
-                    1,
-                    "KB043",
-                    "no snapshots directory (use --snapshots DIR or KB_SNAPSHOTS): "
-                    "quotes and checksums not checked",
-                )
-            )
-            return None
-        self.result.quotes_checked = True
-        return SnapshotStore(directory)
-
-    def _vocabularies(self, kind: str, data: dict[str, Any], located: _Located) -> None:
-        if self.settings is None:
-            return
-        for key, vocabulary in VOCABULARY_FIELDS.get(kind, ()):
-            allowed = self.settings.vocabulary(vocabulary)
-            values = data.get(key, [])
-            for value in values if isinstance(values, list) else [values]:
-                if isinstance(value, str) and value not in allowed:
-                    close = difflib.get_close_matches(value, allowed, n=1)
-                    hint = f" (did you mean {close[0]!r}?)" if close else ""
-                    located_problem = located.at(
-                        (key,), "KB033", f"{key} {value!r} is not in kb.toml {vocabulary}{hint}"
-                    )
-                    self.result.problems.append(located_problem)
-
-    def _fact_refs(
-        self,
-        data: dict[str, Any],
-        located: _Located,
-        fact_ids: set[str],
-        subject_ids: set[str],
-        source_ids: set[str],
-    ) -> None:
-        found = self.result.problems
-        subject = data.get("subject")
-        if isinstance(subject, str) and subject not in subject_ids:
-            found.append(
-                located.at(("subject",), "KB030", _missing("subject", subject, subject_ids))
-            )
-        for related in string_items(data.get("related")):
-            if related not in fact_ids:
-                found.append(
-                    located.at(("related",), "KB032", _missing("related fact", related, fact_ids))
-                )
-        for index, prov in enumerate(table_items(data.get("provenance"))):
-            source = prov.get("source")
-            if isinstance(source, str) and source not in source_ids:
-                found.append(
-                    located.at(
-                        ("provenance", index, "source"),
-                        "KB031",
-                        _missing("source", source, source_ids),
-                    )
-                )
-
-    def _quotes(self, data: dict[str, Any], located: _Located, store: SnapshotStore | None) -> None:
-        copied = self.copied.get(located.entry.path)
-        if copied is None:
-            copied = copied_quotes(data)
-        if copied:
-            self.result.problems.append(
-                located.at(
-                    ("statement",),
-                    "KB050",
-                    "statement copies its quote; say it in the KB's own words",
-                )
-            )
-        sources = self._source_data()
-        for index, prov in enumerate(table_items(data.get("provenance"))):
-            quote, source_id = prov.get("quote"), prov.get("source")
-            source = sources.get(source_id) if isinstance(source_id, str) else None
-            snapshot = source.get("snapshot") if source else None
-            if store is None or not isinstance(quote, str) or not isinstance(snapshot, str):
-                continue
-            if store.raw(snapshot) is not None and not store.contains(snapshot, quote):
-                self.result.problems.append(
-                    located.at(
-                        ("provenance", index, "quote"),
-                        "KB040",
-                        f"quote not found verbatim in snapshot {snapshot}: {quote[:60]!r}",
-                    )
-                )
-
-    def _source_data(self) -> dict[str, dict[str, Any]]:
-        """Source tables by id, built once (every fact's quotes need them); reads the sources
-        that were only listed (unparsed: no data and no problems)."""
-        if self._sources is None:
-            self._sources = {}
-            for entry in self._every_entry("source"):
-                data = entry.data
-                if data is None and not entry.problems:
-                    data = read_entry(entry.path, "source").data
-                if data is not None and isinstance(data.get("id"), str):
-                    self._sources[data["id"]] = data
-        return self._sources
-
-    def _checksum(self, data: dict[str, Any], located: _Located, store: SnapshotStore) -> None:
-        snapshot, expected = data.get("snapshot"), data.get("sha256")
-        if not isinstance(snapshot, str):
-            return
-        actual = store.sha256(snapshot)
-        if actual is None:
-            self.result.problems.append(
-                located.at(
-                    ("snapshot",), "KB042", f"snapshot {snapshot} not found in {store.directory}"
-                )
-            )
-        elif isinstance(expected, str) and actual != expected:
-            self.result.problems.append(
-                located.at(("sha256",), "KB041", f"sha256 of {snapshot} is {actual}")
-            )
-
-    def _unused(self, selected: set[Path] | None) -> None:
-        cited: set[str] = set()
-        used: set[str] = set()
-        for entry in self._every_entry("fact"):
-            data = entry.data if entry.data is not None else read_entry(entry.path, "fact").data
+    def _unused(self) -> None:
+        """KB051, KB052: sources no fact cites, subjects no fact is about (reads the facts
+        that were only listed, and pending facts that did not parse as on disk)."""
+        used, cited = set(self.facts.subjects), set(self.facts.sources)
+        unparsed = [e.path for e in self._pending("fact") if e.data is None]
+        for path in [*unparsed, *(self.root.joinpath(*parts) for parts in self.listed["fact"])]:
+            data = read_entry(path, "fact").data
             if data is None:
                 continue
             used.add(str(data.get("subject")))
@@ -401,16 +286,10 @@ class Validator:
         ):
             for entry in self.entries[kind]:
                 if entry.data is not None and entry.path.stem not in ids:
-                    located = _Located(entry)
+                    located = Located(entry)
                     self.result.problems.append(
                         located.at(("id",), code, f"{what} {entry.path.stem!r}")
                     )
-
-
-def _missing(kind: str, value: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown {kind} {value!r}{hint}"
 
 
 def validate(
