@@ -26,17 +26,17 @@ def _common_subsequence(a: str, b: str) -> int:
 
     The matching blocks behind ratio() are a common subsequence, so 2 * this / (len(a) +
     len(b)) is an upper bound of ratio(), like quick_ratio() but much tighter."""
-    masks: dict[str, int] = {}
-    for index, char in enumerate(a):
-        masks[char] = masks.get(char, 0) | (1 << index)
-    full = (1 << len(a)) - 1
-    row = full
-    for char in b:
-        mask = masks.get(char)
+    masks = dict.fromkeys(a, 0)  # where each character of a is, as bits
+    bit = 1
+    for char in a:
+        masks[char] |= bit
+        bit <<= 1
+    row = full = bit - 1
+    for mask in map(masks.get, b):
         if mask:
             matched = row & mask
-            row = ((row + matched) | (row - matched)) & full
-    return len(a) - row.bit_count()
+            row = (row + matched) | (row - matched)  # carries above `full` never come back down
+    return len(a) - (row & full).bit_count()
 
 
 def copies(statement: str, quote: str) -> bool:
