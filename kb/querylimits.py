@@ -3,10 +3,12 @@ long on a large KB, is refused with a QueryError (exit 2) that says what to do i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from kb.errors import QueryError
+from kb.index import FIELD_ALIASES, USER_FIELDS
 
 MAX_CHARS = 500  # characters in a query
 MAX_TERMS = 32  # words, phrase words and patterns in a query
@@ -24,6 +26,33 @@ def check_text(text: str) -> None:
         raise QueryError(f"query is {len(text)} characters long; the limit is {MAX_CHARS}")
     if _depth(text) > MAX_DEPTH:
         raise QueryError(f"query nests parentheses more than {MAX_DEPTH} deep")
+    _check_typed(_unquoted(text))
+
+
+_FUZZY = re.compile(r'(?<![\\"])(?P<word>[^\s"~()]+)~(?P<distance>\d+)')
+_EMPTY_FIELD = re.compile(r"(?:^|(?<=[\s(]))(?P<field>[A-Za-z_]\w*):(?=[\s)]|$)\s*(?P<next>\w*)")
+
+
+def _unquoted(text: str) -> str:
+    """The query with the inside of every quoted phrase blanked (same length and offsets)."""
+    return re.sub(r'"[^"]*("|$)', lambda m: '"' + " " * (len(m.group()) - 1), text)
+
+
+def _check_typed(text: str) -> None:
+    """Mistakes best reported as typed: the parser would read `word~99` as `word~9` and `99`,
+    and `subject:` with nothing after it as a word."""
+    for match in _FUZZY.finditer(text):
+        distance = int(match["distance"])
+        if distance > MAX_FUZZY:
+            raise QueryError(
+                f"fuzzy distance {distance} in {match.group()!r} is too large; "
+                f"use ~1 or ~{MAX_FUZZY}"
+            )
+    for empty in _EMPTY_FIELD.finditer(text):
+        name = empty["field"]
+        if name.lower() in USER_FIELDS or name.lower() in FIELD_ALIASES:
+            example = f"{name}:{empty['next'] or 'word'}"
+            raise QueryError(f"{name}: needs a value right after the colon, as in {example}")
 
 
 def _depth(text: str) -> int:
@@ -53,7 +82,9 @@ def _check_leaves(query: Any) -> None:
         if isinstance(leaf, Every) or (
             isinstance(leaf, (Prefix, Wildcard)) and not leaf.text.strip("*?:")
         ):
-            raise QueryError("a bare * would match every fact; to list facts, use kb list")
+            raise QueryError(
+                f"{_shown(leaf)!r} alone would match every fact; to list facts, use kb list"
+            )
         if isinstance(leaf, (Prefix, Wildcard)):
             leading = len(leaf.text) - len(leaf.text.lstrip("*?"))
             shown = f"{leaf.text}*" if isinstance(leaf, Prefix) else leaf.text
@@ -80,6 +111,16 @@ def _check_leaves(query: Any) -> None:
             leaf.prefixlength = max(leaf.prefixlength, 1)
         elif isinstance(leaf, MultiTerm):
             raise QueryError(f"unsupported query: {leaf}")
+
+
+def _shown(leaf: Any) -> str:
+    """A wildcard leaf as typed (a Prefix query keeps its text without the `*`)."""
+    from whoosh.query import Prefix
+
+    text = getattr(leaf, "text", None)
+    if text is None:
+        return "*"
+    return f"{text}*" if isinstance(leaf, Prefix) else str(text)
 
 
 def _check_size(query: Any) -> None:
