@@ -96,8 +96,14 @@ def show_command(
     kb = open_kb(kb_path)
     found = lookup_facts(kb, wanted)
     render(Facts(kb, found.found), out)
-    warn_skipped(kb)
+    skipped(found.unknown_problems(kb.problems))
     for unknown in found.unknown:
+        if unknown in found.invalid:
+            why = found.invalid[unknown]
+            message(
+                f"fact {unknown!r} cannot be shown: its file is invalid: {why} (run kb validate)"
+            )
+            continue
         close = found.suggestions.get(unknown)
         hint = f"; did you mean: {', '.join(close)}?" if close else ""
         message(f"unknown fact id {unknown!r}{hint}")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from kb.errors import UsageError
 from kb.loading import KnowledgeBase
 from kb.models import Fact
+from kb.problems import Problem
 
 
 def suggest(wanted: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
@@ -29,8 +31,14 @@ def _close_ids(kb: KnowledgeBase, wanted: str) -> list[str]:
 @dataclass(frozen=True)
 class Lookup:
     found: tuple[Fact, ...]
-    unknown: tuple[str, ...]
+    unknown: tuple[str, ...]  # not found: no such fact, or its file is invalid
     suggestions: dict[str, list[str]]
+    invalid: dict[str, Problem] = field(default_factory=dict)  # unknown id -> why its file is
+
+    def unknown_problems(self, problems: Iterable[Problem]) -> list[Problem]:
+        """`problems` except those of the files already reported as invalid facts."""
+        reported = {p.path for p in self.invalid.values()}
+        return [p for p in problems if p.path not in reported]
 
 
 def lookup_facts(kb: KnowledgeBase, ids: Sequence[str]) -> Lookup:
@@ -41,7 +49,19 @@ def lookup_facts(kb: KnowledgeBase, ids: Sequence[str]) -> Lookup:
     wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
     found, missing = kb.get_facts(wanted)
     suggestions = {m: _close_ids(kb, m) for m in missing[:MAX_SUGGESTED]}
-    return Lookup(tuple(found[i] for i in wanted if i in found), tuple(missing), suggestions)
+    invalid = {m: why for m in missing if (why := _why_invalid(kb, m)) is not None}
+    return Lookup(
+        tuple(found[i] for i in wanted if i in found), tuple(missing), suggestions, invalid
+    )
+
+
+def _why_invalid(kb: KnowledgeBase, fact_id: str) -> Problem | None:
+    """The first error of the fact's file, when the file exists but could not be loaded."""
+    path = kb.fact_paths.get(fact_id)
+    if path is None:
+        return None
+    target = path.resolve()
+    return next((p for p in kb.problems if Path(p.path).resolve() == target), None)
 
 
 @dataclass(frozen=True)

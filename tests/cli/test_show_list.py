@@ -26,6 +26,20 @@ def test_show_unknown_id_suggests_and_still_shows_known(runner: CliRunner, mini_
     assert "widgetol-schedule-iv" in result.stderr
 
 
+def test_show_invalid_fact_says_why_once(runner: CliRunner, mini_kb: Path) -> None:
+    broken = mini_kb / "facts" / "core" / "broken-fact.toml"
+    broken.write_text('id = "broken-fact"\nstatement = 5\n')
+    result = runner.invoke(
+        app, ["show", "broken-fact", "widgetol-schedule-iv", "--kb", str(mini_kb), "-f", "ids"]
+    )
+    assert result.exit_code == 1
+    assert result.stdout == "widgetol-schedule-iv\n"
+    assert "fact 'broken-fact' cannot be shown: its file is invalid" in result.stderr
+    assert "broken-fact.toml:2:" in result.stderr
+    assert "unknown fact id" not in result.stderr
+    assert result.stderr.count("broken-fact.toml") == 1  # no second warning about the same file
+
+
 def test_show_reads_ids_from_stdin_as_json(runner: CliRunner, mini_kb: Path) -> None:
     result = runner.invoke(
         app,
