@@ -19,7 +19,7 @@ from kb.damage import IndexDamaged, damage_errors, describe, unusable
 from kb.index import schema
 from kb.indexer import RACY_NS, Counts, apply_changes, build_all, now_ns, racy_changed
 from kb.indexstore import Manifest, Store, fingerprint
-from kb.scan import diff, listing, scan
+from kb.scan import Listing, diff, listing, scan
 
 WAIT_WITH_INDEX = 10.0  # seconds to wait for another writer before searching the old index
 WAIT_WITHOUT_INDEX = 300.0  # ... when there is no index yet (another process is building it)
@@ -66,14 +66,23 @@ def _open_generation(store: Store, generation: str) -> Any:
     return storage.open_index(schema=schema())
 
 
-def _fresh(store: Store, started: float) -> Opened | None:
-    """The index when it is complete and up to date, without locking or writing; else None."""
+class Walk(NamedTuple):
+    """A walk of the KB (kb.scan.listing) and when it started."""
+
+    started_ns: int
+    listing: Listing
+
+
+def _fresh(store: Store, started: float, walks: list[Walk]) -> Opened | None:
+    """The index when it is complete and up to date, without locking or writing; else None.
+    The walk of the KB made to find out is added to `walks`, for the update to reuse."""
     generation, _ = store.generation()
     if generation is None:
         return None
     try:
         manifest = store.read_manifest(generation)
-        if listing(store.root) != manifest.listing():
+        walks.append(Walk(now_ns(), listing(store.root)))
+        if walks[-1].listing != manifest.listing():
             return None
         # Files too recent to trust by mtime are compared by content; once they are old enough
         # the list is cleared at the next update (rewriting the manifest just for that would
@@ -94,9 +103,11 @@ def _report(
     return Report(counts, manifest.facts, time.perf_counter() - started, rebuilt, str(store.dir))
 
 
-def _update(store: Store, started: float) -> Opened | None:
-    """Under the lock: bring the live generation up to date. None when there is none yet;
-    IndexDamaged (or what Whoosh raises) when it cannot be used."""
+def _update(store: Store, started: float, walk: Walk | None) -> Opened | None:
+    """Under the lock: bring the live generation up to date with the KB as `walk` saw it (or
+    as it is now). None when there is none yet; IndexDamaged (or what Whoosh raises) when it
+    cannot be used. (An older walk is safe: the manifest records what was indexed, and what
+    changed since is seen by the next search.)"""
     generation, why = store.generation()
     if generation is None:
         if why is None:
@@ -107,8 +118,9 @@ def _update(store: Store, started: float) -> Opened | None:
     if fingerprint(directory) != manifest.index_files:
         raise IndexDamaged("index files truncated, changed or deleted")
     index = _open_generation(store, generation)
-    scan_ns = now_ns()
-    files = scan(store.root)
+    if walk is None:
+        walk = Walk(now_ns(), listing(store.root))
+    scan_ns, files = walk.started_ns, walk.listing.as_dict()
     suspect = racy_changed(store.root, manifest) if manifest.racy else frozenset()
     changes = diff(manifest.files, files, suspect)
     if not changes:
@@ -185,14 +197,15 @@ def open_index(
     store.check_ours()
     if damaged is not None:
         notify(rebuild_notice(store, damaged))
-    if not rebuild and not verify and (opened := _fresh(store, started)) is not None:
+    walks: list[Walk] = []
+    if not rebuild and not verify and (opened := _fresh(store, started, walks)) is not None:
         return opened
     try:
         existing = store.generation()[0] is not None
         wait = WAIT_WITH_INDEX if existing else WAIT_WITHOUT_INDEX
         with store.lock(wait) as got:
             if got:
-                return _locked(store, started, rebuild, notify)
+                return _locked(store, started, rebuild, notify, walks[0] if walks else None)
     except OSError as error:
         if not _is_unwritable(error):
             raise unusable(error) from None
@@ -200,10 +213,12 @@ def open_index(
     return _stale(store, started, notify)
 
 
-def _locked(store: Store, started: float, rebuild: bool, notify: Notify) -> Opened:
+def _locked(
+    store: Store, started: float, rebuild: bool, notify: Notify, walk: Walk | None
+) -> Opened:
     if not rebuild:
         try:
-            opened = _update(store, started)
+            opened = _update(store, started, walk)
         except damage_errors() as error:
             if isinstance(error, OSError) and _is_unwritable(error):
                 raise

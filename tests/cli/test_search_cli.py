@@ -172,7 +172,7 @@ def test_a_suggestion_that_finds_nothing_either(runner: CliRunner, mini_kb: Path
     ("args", "message"),
     [
         (["colour:red"], "unknown field 'colour' in the query; valid fields: subject, topic"),
-        (["*"], "a bare * would match every fact"),
+        (["*"], "'*' alone would match every fact"),
         (["*amine"], "leading wildcards are not supported"),
         (["widgetol~5"], "fuzzy distance 5"),
         (["x" * 10_000], "the limit is"),
