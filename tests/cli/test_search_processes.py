@@ -75,3 +75,32 @@ def test_the_fresh_path_imports_neither_rich_nor_toml_parsing(
         "kb.spelling",
     ):
         assert heavy not in modules, heavy
+
+
+def test_the_fast_path_of_a_plain_search_imports_only_what_it_uses(
+    mini_kb: Path, env: dict[str, str]
+) -> None:
+    """Start-up is most of a search on a small KB (docs/performance.md): the fast path must not
+    pull in typer, dataclasses (inspect, ast), the query parser or the rich renderers."""
+    code = (
+        "import sys; from kb.fastpath import run; "
+        "status = run(['kb', 'search', 'bladder', '-f', 'ids', '--kb', {kb!r}]); "
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr); sys.exit(status)"
+    )
+    command = [sys.executable, "-c", code.format(kb=str(mini_kb))]
+    subprocess.run(command, env=env, capture_output=True, text=True, check=True)  # builds
+    fresh = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert fresh.stdout == "widgetol-bladder-damage\n"
+    modules = set(fresh.stderr.split())
+    assert "whoosh.searching" in modules
+    for heavy in (
+        "typer",
+        "click",
+        "dataclasses",
+        "inspect",
+        "whoosh.qparser",
+        "rich",
+        "kb.loading",
+        "kb.render.facts",
+    ):
+        assert heavy not in modules, heavy
