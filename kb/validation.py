@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,7 @@ def _all_files(root: Path) -> Iterator[tuple[Parts, str | None]]:
     yield (SETTINGS_FILE,), "kb"
     found: list[tuple[Parts, bool]] = []
     _scan_toml(root, (), found)
-    for parts, is_link in sorted(found):
+    for parts, is_link in found:  # in sorted order already
         kind = kind_of(root, root.joinpath(*parts)) if is_link else kind_of_parts(parts)
         if kind != "kb":
             yield parts, kind
@@ -65,10 +66,12 @@ def _all_files(root: Path) -> Iterator[tuple[Parts, str | None]]:
 
 def _scan_toml(directory: Path | str, prefix: Parts, found: list[tuple[Parts, bool]]) -> None:
     """Like rglob("*.toml") minus hidden parts, but with os.scandir (fast in a 100k-file KB):
-    (path parts below the root, is a symlink) for each match; symlinked folders not entered."""
+    (path parts below the root, is a symlink) for each match; symlinked folders not entered.
+    Each folder is listed by name and walked depth first: the matches come in the order of
+    their path parts, without sorting 100k tuples."""
     try:
         with os.scandir(directory) as scan:
-            items = list(scan)
+            items = sorted(scan, key=attrgetter("name"))
     except OSError:
         return
     for item in items:
@@ -107,7 +110,8 @@ class Validator:
         self._scan(selected)
         self._read_kind("source")
         context = self._context()
-        paths = [os.path.join(self.root, *parts) for parts in self.scanned["fact"]]
+        base = os.path.join(self.root, "")  # os.path.join per file is slow in a big KB
+        paths = [base + os.sep.join(parts) for parts in self.scanned["fact"]]
         self.facts = check_facts(paths, context, lambda: self._read_kind("subject"))
         for entry in self._pending("fact"):
             self.facts.add(entry, context)

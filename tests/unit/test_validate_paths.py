@@ -50,3 +50,20 @@ def test_duplicate_ids_in_other_folders(tmp_path: Path) -> None:
 
     _assert_per_file_matches_whole(root)
     assert sum(p.code == "KB015" for p in validate(root).problems) == 2
+
+
+def test_files_are_listed_in_the_order_of_their_path_parts(tmp_path: Path) -> None:
+    """The walk lists each folder sorted and goes depth first instead of sorting every path:
+    the order (which decides which of two duplicates is reported) must be the same."""
+    from kb.validation import _all_files
+
+    root = tmp_path / "kb"
+    names = ["a/x", "a/b/y", "a.toml/z", "a-b/w", "A/v", "\u00e4/u", "b/a/t", "a/a.toml/s"]
+    for name in names:
+        (root / "facts" / f"{name}.toml").parent.mkdir(parents=True, exist_ok=True)
+        (root / "facts" / f"{name}.toml").write_text("")
+    (root / "facts" / "a.toml.toml").write_text("")
+    listed = list(_all_files(root))
+    assert listed[0] == (("kb.toml",), "kb")
+    assert listed[1:] == sorted(listed[1:])
+    assert len(listed) == len(names) + 4  # kb.toml, a.toml.toml, the folders a.toml, a/a.toml
