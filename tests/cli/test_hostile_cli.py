@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from kb.cli import app
 
 
-def test_show_invalid_fact_warns_and_does_not_suggest_itself(
+def test_show_invalid_fact_says_why_and_does_not_suggest_itself(
     runner: CliRunner, mini_kb: Path
 ) -> None:
     path = mini_kb / "facts" / "core" / "bom-fact.toml"
@@ -19,7 +19,8 @@ def test_show_invalid_fact_warns_and_does_not_suggest_itself(
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "bom-fact.toml:1:1: KB003" in result.stderr
     assert "byte order mark" in result.stderr
-    assert "unknown fact id 'bom-fact'" in result.stderr
+    assert "fact 'bom-fact' cannot be shown: its file is invalid" in result.stderr
+    assert "unknown fact id" not in result.stderr
     assert "did you mean" not in result.stderr
 
 
