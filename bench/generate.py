@@ -175,13 +175,16 @@ def _made_name(rng: random.Random, endings: tuple[str, ...]) -> str:
 def make_subjects(rng: random.Random, count: int) -> list[Subject]:
     """About 60% drugs, 20% conditions, 10% treatments, 5% organisations, 5% people."""
     subjects: list[Subject] = []
-    seen: set[str] = set()
+    used: set[str] = set()  # every id, name and alias so far, case-folded: each names one subject
 
     def add(name: str, kind: str, aliases: tuple[str, ...] = ()) -> None:
         ident = kebab(name)
-        if ident and ident not in seen:
-            seen.add(ident)
-            subjects.append(Subject(ident, name, kind, aliases))
+        own = {ident.casefold(), name.casefold()}
+        if not ident or own & used:
+            return
+        kept = tuple(a for a in dict.fromkeys(aliases) if a.casefold() not in used | own)
+        used.update(own, (a.casefold() for a in kept))
+        subjects.append(Subject(ident, name, kind, kept))
 
     for name in SEED_DRUGS:
         add(name, "drug", (name[:4].upper() + "-1", name.lower() + " hydrochloride"))

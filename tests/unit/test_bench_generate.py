@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
-from bench.generate import generate
+from bench.generate import generate, make_subjects
 from kb.problems import ERROR
 from kb.validation import validate
 
@@ -31,3 +32,11 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
         return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
     assert files(tmp_path / "a") == files(tmp_path / "b")
+
+
+def test_every_subject_name_and_alias_names_one_subject_even_at_100k() -> None:
+    """KB025 at scale: 100k facts have 2,500 subjects (a 30-fact KB is too small to collide)."""
+    subjects = make_subjects(random.Random(7), 2500)
+    names = [n for s in subjects for n in {n.casefold() for n in (s.id, s.name, *s.aliases)}]
+    assert len(subjects) > 2000
+    assert len(names) == len(set(names))
