@@ -28,6 +28,7 @@ from kb.models import (
     source_from_dict,
     subject_from_dict,
 )
+from kb.ondemand import Entries, find_entry
 from kb.problems import Problem, problem
 from kb.schema import MAX_FILE_BYTES
 from kb.structure import check_entry
@@ -221,8 +222,27 @@ class KnowledgeBase:
         self.root = root
         self.settings = read_settings(root)
         self.problems: list[Problem] = []
-        self.sources: dict[str, Source] = self._load_kind("source")
-        self.subjects: dict[str, Subject] = self._load_kind("subject")
+        self.sources: Entries[Source] = self._entries("source")
+        self.subjects: Entries[Subject] = self._entries("subject")
+
+    def _entries(self, kind: str) -> Entries[Any]:
+        """Sources or subjects: read one at a time when asked for by id, else all at once."""
+        return Entries(
+            lambda entry_id: self._load_one(kind, entry_id), lambda: self._load_kind(kind)
+        )
+
+    def _load_one(self, kind: str, entry_id: str) -> Any | None:
+        path = find_entry(self.root / KIND_DIRS[kind], entry_id, kind == "fact", self._admits)
+        return self._load_kind(kind, [path]).get(entry_id) if path is not None else None
+
+    def _admits(self, path: str) -> bool:
+        return inside(self.root, path)
+
+    def fact_path(self, fact_id: str) -> Path | None:
+        """The file of one fact, found without listing every fact file (unless they were)."""
+        if "fact_paths" in self.__dict__:
+            return self.fact_paths.get(fact_id)
+        return find_entry(self.root / KIND_DIRS["fact"], fact_id, True, self._admits)
 
     def _load_kind(self, kind: str, paths: Iterable[Path] | None = None) -> dict[str, Any]:
         loaded: dict[str, Any] = {}
@@ -251,7 +271,7 @@ class KnowledgeBase:
         found: dict[str, Fact] = {}
         missing: list[str] = []
         for fact_id in ids:
-            path = self.fact_paths.get(fact_id)
+            path = self.fact_path(fact_id)
             loaded = self._load_kind("fact", [path]) if path else {}
             if fact_id in loaded:
                 found[fact_id] = loaded[fact_id]

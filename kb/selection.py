@@ -57,7 +57,7 @@ def lookup_facts(kb: KnowledgeBase, ids: Sequence[str]) -> Lookup:
 
 def _why_invalid(kb: KnowledgeBase, fact_id: str) -> Problem | None:
     """The first error of the fact's file, when the file exists but could not be loaded."""
-    path = kb.fact_paths.get(fact_id)
+    path = kb.fact_path(fact_id)
     if path is None:
         return None
     target = path.resolve()
