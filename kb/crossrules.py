@@ -129,7 +129,7 @@ def _checksum(
     data: dict[str, Any], located: Located, store: SnapshotStore, found: list[Problem]
 ) -> None:
     snapshot, expected = data.get("snapshot"), data.get("sha256")
-    if not isinstance(snapshot, str):
+    if not isinstance(snapshot, str) or not snapshot:  # an empty name is KB016's to report
         return
     actual = store.sha256(snapshot)
     if actual is None:

@@ -35,3 +35,12 @@ def test_validate_reports_dot_dot_snapshot_without_reading_it(
     assert result.exit_code == 1
     assert "KB042 snapshot ../snapshots/beta.txt not found" in result.stdout
     assert "KB041" not in result.stdout
+
+
+def test_an_empty_snapshot_name_is_one_problem(runner: CliRunner, mini_kb: Path) -> None:
+    source = mini_kb / "sources" / "beta-blog.toml"
+    source.write_text(source.read_text().replace('snapshot = "beta.txt"', 'snapshot = ""'))
+    result = runner.invoke(app, ["validate", "--kb", str(mini_kb), "-f", "plain"])
+    assert result.exit_code == 1
+    assert "beta-blog.toml:" in result.stdout and "KB016 'snapshot'" in result.stdout
+    assert "KB042" not in result.stdout
