@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from kb.errors import QueryError
+from kb.errors import QueryError, UsageError
 from kb.index import FIELD_ALIASES, USER_FIELDS
 
 MAX_CHARS = 500  # characters in a query
@@ -16,6 +16,14 @@ MAX_DEPTH = 8  # nested parentheses
 MAX_FUZZY = 2  # edit distance of `term~N`
 MIN_LITERAL = 2  # characters before the first wildcard
 MAX_EXPANSIONS = 200  # index terms one wildcard or fuzzy term may stand for, per field
+
+
+def no_empty_filters(*values: str | None) -> None:
+    """An empty --subject/--topic/--tag/--source/--status value is a mistake, not a filter
+    (exit 2), for kb list and kb search alike."""
+    for name, value in zip(("subject", "topic", "tag", "source", "status"), values, strict=True):
+        if value is not None and not value.strip():
+            raise UsageError(f"--{name} needs a value")
 
 
 def check_text(text: str) -> None:

@@ -17,7 +17,7 @@ from kb.errors import UsageError
 from kb.freshness import Notify, Opened, Report, open_index
 from kb.indexstore import Manifest
 from kb.query import Parsed, filter_query, parse, positive_terms
-from kb.querylimits import check_expansions
+from kb.querylimits import check_expansions, no_empty_filters
 
 
 class SearchFilters(NamedTuple):
@@ -202,7 +202,8 @@ def search(
     `plain` show), so that even `--all` on a large KB holds little in memory."""
     filters = filters or SearchFilters()
     wanted = _Wanted(limit, highlight, count, records)
-    parse(text)  # a bad query is reported before any index work
+    no_empty_filters(*filters)  # bad filters and queries are reported before any index work
+    parse(text)
     opened = open_index(root, index_dir, notify=notify)
     for attempt in ("verify", "rebuild", None):
         try:

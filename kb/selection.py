@@ -11,6 +11,7 @@ from kb.errors import UsageError
 from kb.loading import KnowledgeBase
 from kb.models import Fact
 from kb.problems import Problem
+from kb.querylimits import no_empty_filters
 
 
 def suggest(wanted: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
@@ -74,6 +75,7 @@ class Filters:
 
     def resolved(self, kb: KnowledgeBase) -> Filters:
         """Check the filter values against the KB (subject aliases become ids)."""
+        no_empty_filters(self.subject, self.topic, self.tag, self.source, self.status)
         subject = self.subject
         if subject is not None:
             found = kb.resolve_subject(subject)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from kb.cli import app
@@ -96,3 +97,13 @@ def test_rich_markup_in_entries_is_printed_literally(runner: CliRunner, mini_kb:
     )
     assert "[bold]harm[/bold]" in result.stdout
     assert "\x1b" not in result.stdout
+
+
+@pytest.mark.parametrize("command", [["list"], ["search", "widgetol"]])
+@pytest.mark.parametrize("option", ["--subject", "--topic", "--tag", "--source", "--status"])
+def test_an_empty_filter_value_is_a_usage_error(
+    runner: CliRunner, mini_kb: Path, command: list[str], option: str
+) -> None:
+    result = runner.invoke(app, [*command, option, " ", "--kb", str(mini_kb)])
+    assert result.exit_code == 2
+    assert f"{option} needs a value" in result.stderr
