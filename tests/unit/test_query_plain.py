@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kb.query import _parser, _plain_words, parse
+from kb.query import _exclusions, _parser, _plain_words, parse
 
 WORDS = [
     "bladder", "ketamine", "Esketamine", "SPRAVATO", "depression", "running", "runs", "the",
@@ -41,6 +41,9 @@ def _attributes(query: Any) -> list[dict[str, Any]]:
         "bladder OR ketamine",
         "NOT bladder",
         "bladder ANDNOT ketamine",
+        "bladder ANDMAYBE ketamine",
+        "bladder REQUIRE ketamine",
+        "REQUIRE bladder",
         '"nasal spray"',
         "subject:esketamine",
         "blad*",
@@ -54,6 +57,11 @@ def _attributes(query: Any) -> list[dict[str, Any]]:
 )
 def test_anything_else_goes_to_the_parser(text: str) -> None:
     assert _plain_words(text) is None
+
+
+@pytest.mark.parametrize("text", ["bladder REQUIRE ketamine", "REQUIRE bladder"])
+def test_every_parser_operator_is_left_to_the_parser(text: str) -> None:
+    assert parse(text).query == _exclusions(_parser().parse(text))
 
 
 def test_parse_uses_the_plain_query_and_keeps_the_all_words_tier() -> None:
