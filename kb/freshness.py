@@ -124,8 +124,14 @@ def _update(store: Store, started: float, walk: Walk | None) -> Opened | None:
     suspect = racy_changed(store.root, manifest) if manifest.racy else frozenset()
     changes = diff(manifest.files, files, suspect)
     if not changes:
-        if manifest.racy and _racy_expired(manifest, scan_ns):
-            manifest.racy = {}
+        # The same files, but listed in another order (a file renamed away and back on a file
+        # system such as tmpfs): save the walk's order, or every search would come here.
+        reordered = walk.listing != manifest.listing()
+        expired = bool(manifest.racy) and _racy_expired(manifest, scan_ns)
+        if reordered or expired:
+            if expired:
+                manifest.racy = {}
+            manifest.files = files
             store.write_manifest(directory, manifest)
         return Opened(index, manifest, _report(Counts(), manifest, started, False, store))
     counts = apply_changes(index, store.root, manifest, files, changes, scan_ns)

@@ -190,3 +190,23 @@ def test_a_writer_holding_the_lock_does_not_block_searches(
         assert ids(mini_kb, "harm", notify=notices.append) == ["widgetol-bladder-damage"]
     assert notices and "another kb process" in notices[0]
     assert ids(mini_kb, "wreck") == ["widgetol-bladder-damage"]
+
+
+def test_files_listed_in_another_order_are_saved_once_in_that_order(
+    mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file renamed away and back keeps its size and mtime but may be listed elsewhere in its
+    folder (tmpfs): one update saves the new order, and the next search is a fresh one again."""
+    from kb.scan import compact, listing
+
+    ids(mini_kb, "widgetol")
+    monkeypatch.setattr(
+        freshness, "listing", lambda root: compact(dict(reversed(listing(root).as_dict().items())))
+    )
+    updates: list[object] = []
+    update = freshness._update
+    monkeypatch.setattr(freshness, "_update", lambda *a: updates.append(a) or update(*a))
+    assert ids(mini_kb, "bladder") == ["widgetol-bladder-damage"]
+    assert len(updates) == 1
+    assert ids(mini_kb, "bladder") == ["widgetol-bladder-damage"]
+    assert len(updates) == 1  # fresh: no lock, no update
