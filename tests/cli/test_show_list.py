@@ -107,3 +107,23 @@ def test_an_empty_filter_value_is_a_usage_error(
     result = runner.invoke(app, [*command, option, " ", "--kb", str(mini_kb)])
     assert result.exit_code == 2
     assert f"{option} needs a value" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "-f", "ids"],
+        ["list", "--subject", "widgetol", "-f", "ids"],
+        ["stats", "-f", "json"],
+    ],
+)
+def test_an_invalid_subject_or_source_is_warned_about_once(
+    runner: CliRunner, mini_kb: Path, args: list[str]
+) -> None:
+    (mini_kb / "subjects" / "gadgetine.toml").write_text('id = "gadgetine"\nname = \n')
+    (mini_kb / "sources" / "gamma.toml").write_text('id = "gamma"\n')
+    result = runner.invoke(app, [*args, "--kb", str(mini_kb)])
+    warnings = [line for line in result.stderr.splitlines() if "skipped invalid entry" in line]
+    assert sum("subjects/gadgetine.toml" in w for w in warnings) == 1, result.stderr
+    assert any("sources/gamma.toml" in w for w in warnings), result.stderr
+    assert len(warnings) == len(set(warnings)), result.stderr
