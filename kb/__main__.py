@@ -4,6 +4,7 @@ from typing import NoReturn
 
 
 def main() -> None:
+    _closed_streams()
     from kb.fastpath import run as fast_run
 
     try:
@@ -26,12 +27,24 @@ def main() -> None:
     _exit(code)
 
 
+def _closed_streams() -> None:
+    """A stream the shell closed (`kb list >&-`, `2>&-`) is None in Python: messages then go
+    nowhere, and data with nowhere to go is an error (exit 1)."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (open for the rest of the process)
+    if sys.stdout is None:
+        sys.stderr.write("kb: error: standard output is closed\n")
+        _exit(1)
+
+
 def _exit(code: int) -> NoReturn:
     """Flush what was written, then end the process without tearing the interpreter down.
 
     Every command has closed its files, pools and locks by now; freeing every module and object
     on the way out would cost a search about a tenth of its time (docs/performance.md)."""
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # closed when kb started (see _closed_streams)
+            continue
         try:
             stream.flush()
         except BrokenPipeError:  # the reader went away: what it did not read is not an error

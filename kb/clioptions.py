@@ -39,7 +39,9 @@ NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (also: N
 
 
 def handle_errors(func: F) -> F:
-    """Turn domain errors into a message on stderr and their exit code."""
+    """Turn domain errors into a message on stderr and their exit code; a reader that closed
+    the pipe (`kb list | head -1`) ends the command quietly, exit 0, as for `kb search`
+    (click would exit 1)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -48,6 +50,11 @@ def handle_errors(func: F) -> F:
         except KbError as error:
             message(error.message)
             raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:
+            from kb.cli import _silence_stdout
+
+            _silence_stdout()
+            raise typer.Exit(0) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -71,19 +71,40 @@ def test_hostile_arguments_are_echoed_safely(mini_kb: Path, tmp_path: Path) -> N
     assert "\\x1b" in result.stderr
 
 
-def test_closed_pipe_ends_quietly(mini_kb: Path, tmp_path: Path) -> None:
-    environ = dict(os.environ, KB_DIR=str(mini_kb), KB_INDEX_DIR=str(tmp_path / "index"))
+@pytest.mark.parametrize("args", ["list -f jsonl", "list -f rich", "search ketamine --all -f json"])
+def test_closed_pipe_ends_quietly_with_exit_0(args: str, shipped_kb: Path, tmp_path: Path) -> None:
+    """More output than a pipe holds (the shipped KB), so the writer meets the closed pipe."""
+    environ = dict(os.environ, KB_DIR=str(shipped_kb), KB_INDEX_DIR=str(tmp_path / "index"))
     proc = subprocess.run(
-        f"'{sys.executable}' -m kb list -f jsonl | head -c 1",
-        shell=True,
+        ["bash", "-c", f"'{sys.executable}' -m kb {args} | head -c 1; exit ${{PIPESTATUS[0]}}"],
+        capture_output=True,  # bytes: one byte of a UTF-8 character is not text
+        env=environ,
+        timeout=120,
+        check=False,
+    )
+    stderr = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "BrokenPipe" not in stderr
+
+
+@pytest.mark.parametrize("args", [["list"], ["search", "widgetol"]])
+def test_a_closed_stdout_is_an_error_not_a_traceback(
+    args: list[str], mini_kb: Path, tmp_path: Path
+) -> None:
+    environ = dict(os.environ, KB_DIR=str(mini_kb), KB_INDEX_DIR=str(tmp_path / "index"))
+    quoted = " ".join(args)
+    proc = subprocess.run(
+        ["bash", "-c", f"'{sys.executable}' -m kb {quoted} >&-"],
         capture_output=True,
         text=True,
         env=environ,
         timeout=60,
         check=False,
     )
+    assert proc.returncode == 1
+    assert "standard output is closed" in proc.stderr
     assert "Traceback" not in proc.stderr
-    assert "BrokenPipe" not in proc.stderr
 
 
 def test_no_color_wins_over_a_forced_terminal(mini_kb: Path, tmp_path: Path) -> None:
