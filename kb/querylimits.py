@@ -37,7 +37,7 @@ def check_text(text: str) -> None:
     _check_typed(_unquoted(text))
 
 
-_FUZZY = re.compile(r'(?<![\\"])(?P<word>[^\s"~()]+)~(?P<distance>\d+)')
+_FUZZY = re.compile(r'(?<![\\"])(?P<word>[^\s"~()]+)~(?P<distance>[0-9]+)')
 _EMPTY_FIELD = re.compile(r"(?:^|(?<=[\s(]))(?P<field>[A-Za-z_]\w*):(?=[\s)]|$)\s*(?P<next>\w*)")
 
 

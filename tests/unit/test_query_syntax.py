@@ -258,6 +258,10 @@ def test_a_boost_raises_the_weight_of_a_word(kb: tuple[Path, str]) -> None:
     assert boosted[1].score > 2 * plain[1].score  # the second hit matches only "widgetol"
 
 
+def test_a_non_ascii_digit_after_a_tilde_is_not_a_fuzzy_distance(kb: tuple[Path, str]) -> None:
+    assert "widgetol-schedule-iv" in ids(kb, "widgetol~\u0663")  # ARABIC-INDIC DIGIT THREE
+
+
 @pytest.mark.parametrize(
     ("text", "filters"),
     [
