@@ -9,12 +9,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from kb.render.base import Format, Output, color_wanted, default_format, pick, safe
+from kb.render.base import Format, Output, color_wanted, default_format, one_line, pick
 
 
 def message(text: str, kind: str = "error") -> None:
     """A message for the user, on stderr."""
-    sys.stderr.write(f"kb: {kind}: {safe(text)}\n" if kind else f"kb: {safe(text)}\n")
+    sys.stderr.write(f"kb: {kind}: {one_line(text)}\n" if kind else f"kb: {one_line(text)}\n")
 
 
 def os_error(error: OSError) -> int:

@@ -43,6 +43,12 @@ def safe(text: object) -> str:
     return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], str(text))
 
 
+def one_line(text: object) -> str:
+    """Text for a line of its own (a message, a `path:line:col` report): safe, and a newline
+    (which a file name may contain) shown as \\n, so that one problem is always one line."""
+    return safe(text).replace("\n", "\\n")
+
+
 def cell(text: object) -> str:
     """A value for one tab-separated field: safe, on one line, no tabs."""
     return " ".join(safe(text).replace("\t", " ").split())

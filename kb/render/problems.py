@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from kb.problems import ERROR, NOTICE, WARNING
-from kb.render.base import Format, Output, safe
+from kb.render.base import Format, Output, one_line, safe
 from kb.validation import ValidationResult
 
 SEVERITY_STYLE = {ERROR: "bold red", WARNING: "yellow", NOTICE: "cyan"}
@@ -13,20 +13,20 @@ SEVERITY_STYLE = {ERROR: "bold red", WARNING: "yellow", NOTICE: "cyan"}
 
 def problems_plain(result: ValidationResult, out: Output) -> None:
     for found in result.problems:
-        out.write(safe(str(found)))
+        out.write(one_line(found))
 
 
 def problems_rich(result: ValidationResult, out: Output) -> None:
     from rich.text import Text
 
     for path, group in groupby(result.problems, key=lambda p: p.path):
-        out.console.print(Text(safe(path), "bold underline"))
+        out.console.print(Text(one_line(path), "bold underline"))
         for found in group:
             line = Text("  ")
             line.append(f"{found.line}:{found.column}", "dim")
             line.append("  ")
             line.append(f"{found.code} {found.severity}", SEVERITY_STYLE.get(found.severity, ""))
-            line.append("  " + safe(found.message))
+            line.append("  " + one_line(found.message))
             out.console.print(line)
 
 

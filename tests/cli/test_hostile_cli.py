@@ -44,3 +44,19 @@ def test_an_empty_snapshot_name_is_one_problem(runner: CliRunner, mini_kb: Path)
     assert result.exit_code == 1
     assert "beta-blog.toml:" in result.stdout and "KB016 'snapshot'" in result.stdout
     assert "KB042" not in result.stdout
+
+
+def test_a_file_name_with_a_newline_cannot_forge_report_lines(
+    runner: CliRunner, mini_kb: Path
+) -> None:
+    source = mini_kb / "facts" / "core" / "widgetol-schedule-iv.toml"
+    evil = source.with_name("evil\nkb: error: fake.toml")
+    evil.write_bytes(source.read_bytes())
+    result = runner.invoke(app, ["validate", "--kb", str(mini_kb), "-f", "plain"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 and "KB014" in lines[0]
+    assert "evil\\nkb: error: fake.toml" in lines[0]
+    listed = runner.invoke(app, ["list", "--kb", str(mini_kb), "-f", "ids"])
+    warnings = [line for line in listed.stderr.splitlines() if line.startswith("kb: ")]
+    assert len(warnings) == len(listed.stderr.splitlines()) == 1
