@@ -10,9 +10,9 @@ def main() -> None:
     try:
         code = fast_run(sys.argv)
     except BrokenPipeError:
-        from kb.cli import _silence_stdout
+        from kb.cliutil import silence_stdout
 
-        _silence_stdout()
+        silence_stdout()
         code = 0
     except KeyboardInterrupt:
         code = 130

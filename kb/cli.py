@@ -26,7 +26,7 @@ from kb.clioptions import (
     open_kb,
     warn_skipped,
 )
-from kb.cliutil import message, notice, os_error, output_for
+from kb.cliutil import message, notice, os_error, output_for, silence_stdout
 from kb.cliutil import warn_skipped as skipped
 from kb.completion import (
     complete_fact_ids,
@@ -406,17 +406,10 @@ def run() -> int:
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         return 0
     except KeyboardInterrupt:
         return 130
     except OSError as error:  # e.g. stdout on a full disk
         return os_error(error)
     return 0
-
-
-def _silence_stdout() -> None:
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())

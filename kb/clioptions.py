@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from kb.cliutil import message
+from kb.cliutil import message, silence_stdout
 from kb.cliutil import warn_skipped as skipped
 from kb.completion import complete_source_ids, complete_subject_ids
 from kb.errors import KbError
@@ -51,9 +51,7 @@ def handle_errors(func: F) -> F:
             message(error.message)
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
-            from kb.cli import _silence_stdout
-
-            _silence_stdout()
+            silence_stdout()
             raise typer.Exit(0) from None
 
     return wrapper  # type: ignore[return-value]

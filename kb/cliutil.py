@@ -4,6 +4,7 @@ context, and the search command's body (shared by the typer command and the fast
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,6 +24,13 @@ def os_error(error: OSError) -> int:
     with contextlib.suppress(OSError):  # stderr is gone too
         message(f"{error.strerror or error}{where}")
     return 1
+
+
+def silence_stdout() -> None:
+    """The reader closed the pipe: send whatever is still buffered nowhere, so that Python's
+    final flush does not fail (`kb list | head -1` ends quietly, exit 0)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def notice(text: str) -> None:
