@@ -93,7 +93,7 @@ def show_command(
     wanted = [
         line for arg in ids for line in (sys.stdin.read().splitlines() if arg == "-" else [arg])
     ]
-    kb = open_kb(kb_path, whole=False)
+    kb = open_kb(kb_path, on_demand=True)
     found = lookup_facts(kb, wanted)
     render(Facts(kb, found.found), out)
     skipped(found.unknown_problems(kb.problems))

@@ -57,16 +57,12 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_kb(kb_path: Path | None, whole: bool = True) -> Any:
-    """The KB; with `whole`, every source and subject read now (as `warn_skipped` reports the
-    invalid ones), else each when first asked for by id (kb show)."""
+def open_kb(kb_path: Path | None, on_demand: bool = False) -> Any:
+    """The KB the options name (see kb.loading.load for `on_demand`)."""
     from kb.loading import load
     from kb.locate import find_kb
 
-    kb = load(find_kb(kb_path))
-    if whole:
-        len(kb.sources), len(kb.subjects)
-    return kb
+    return load(find_kb(kb_path), on_demand)
 
 
 def warn_skipped(kb: Any) -> None:

@@ -216,7 +216,8 @@ _BUILDERS = {"fact": fact_from_dict, "source": source_from_dict, "subject": subj
 
 
 class KnowledgeBase:
-    """A loaded KB. Sources and subjects load at once (they are few); facts load on demand."""
+    """A loaded KB. Sources and subjects are read when first used: one by id reads its own
+    file, anything else reads them all (`load` reads them all at once); facts load on demand."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -290,5 +291,11 @@ class KnowledgeBase:
         return None
 
 
-def load(root: Path) -> KnowledgeBase:
-    return KnowledgeBase(root)
+def load(root: Path, on_demand: bool = False) -> KnowledgeBase:
+    """The KB at root. Every source and subject is read at once (so `problems` lists the
+    invalid ones), unless `on_demand`: then each is read when first asked for by id (kb show)."""
+    kb = KnowledgeBase(root)
+    if not on_demand:
+        kb.sources.everything()
+        kb.subjects.everything()
+    return kb

@@ -80,13 +80,14 @@ class Entries(Mapping[str, T], Generic[T]):
             raise KeyError(entry_id)
         return found
 
-    def _everything(self) -> dict[str, T]:
+    def everything(self) -> dict[str, T]:
+        """Every entry, read now if not read yet."""
         if self._all is None:
             self._all = self._load_all()
         return self._all
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._everything())
+        return iter(self.everything())
 
     def __len__(self) -> int:
-        return len(self._everything())
+        return len(self.everything())

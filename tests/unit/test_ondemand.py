@@ -59,16 +59,17 @@ def mini(tmp_path: Path) -> Path:
 def test_one_subject_by_id_reads_only_its_file(mini: Path) -> None:
     broken = mini / "subjects" / "zzz-broken.toml"
     broken.write_text('id = "zzz-broken"\nname = 5\n')
-    kb = load(mini)
+    kb = load(mini, on_demand=True)
     assert kb.subjects.get("widgetol") is not None
     assert "nope" not in kb.subjects
     assert kb.problems == []  # the broken subject was not read
     assert sorted(kb.subjects) == sorted(load(mini)._load_kind("subject"))
     assert any("zzz-broken.toml" in p.path for p in kb.problems)  # read now, with all others
+    assert any("zzz-broken.toml" in p.path for p in load(mini).problems)  # read at once
 
 
 def test_entries_by_id_equal_the_full_load(mini: Path) -> None:
-    kb, full = load(mini), load(mini)
+    kb, full = load(mini, on_demand=True), load(mini)
     everything = dict(full.sources)
     for source_id in everything:
         assert kb.sources[source_id] == everything[source_id]
