@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.errors import KbError
-from kb.locate import SETTINGS_FILE
+from kb.locate import SETTINGS_FILE, inside
 from kb.models import (
     Fact,
     Settings,
@@ -85,12 +85,6 @@ def _walk_toml(directory: Path, recursive: bool, root: Path) -> Iterator[Path]:
 def discover(root: Path, kind: str) -> Iterator[Path]:
     """Entry files of one kind, in a stable order."""
     yield from _walk_toml(root / KIND_DIRS[kind], kind == "fact", root)
-
-
-def inside(root: Path | str, path: str) -> bool:
-    """Whether path, with every link resolved, is below root."""
-    real_root = os.path.realpath(root)
-    return os.path.realpath(path).startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def kind_of(root: Path, path: Path) -> str | None:

@@ -11,6 +11,13 @@ from kb.errors import KbNotFoundError
 SETTINGS_FILE = "kb.toml"
 
 
+def inside(root: Path | str, path: str) -> bool:
+    """Whether path, with every link resolved, is below root (links out of a KB are never
+    read: kb.loading, kb.scan)."""
+    real_root = os.path.realpath(root)
+    return os.path.realpath(path).startswith(real_root.rstrip(os.sep) + os.sep)
+
+
 def shipped_kb() -> Path | None:
     package_dir = Path(__file__).resolve().parent
     for candidate in (package_dir / "_shipped_entries", package_dir.parent / "entries"):

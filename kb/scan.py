@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
+from kb.locate import inside
+
 Stat = tuple[int, int]  # (size, mtime_ns)
 SETTINGS = "kb.toml"
 KIND_OF_DIR = {"sources": "source", "subjects": "subject", "facts": "fact"}
@@ -107,18 +109,13 @@ def _read(
                         inner = os.path.join(directory, name)
                         _walk(inner, f"{prefix}{name}/", recursive, paths, stats, root)
                 elif name.endswith(".toml"):
-                    if item.is_symlink() and not _inside(root, os.path.join(directory, name)):
+                    if item.is_symlink() and not inside(root, os.path.join(directory, name)):
                         continue  # links out of the KB are never indexed
                     info = item.stat()
                     paths.append(prefix + name)
                     stats += (info.st_size, info.st_mtime_ns)
             except OSError:  # vanished or unreadable while walking: as if absent
                 continue
-
-
-def _inside(root: str, path: str) -> bool:
-    real_root = os.path.realpath(root)
-    return os.path.realpath(path).startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def scan(root: Path) -> dict[str, Stat]:
