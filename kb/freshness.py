@@ -73,28 +73,29 @@ class Walk(NamedTuple):
     listing: Listing
 
 
-def _fresh(store: Store, started: float, walks: list[Walk]) -> Opened | None:
-    """The index when it is complete and up to date, without locking or writing; else None.
-    The walk of the KB made to find out is added to `walks`, for the update to reuse."""
+def _fresh(store: Store, started: float) -> tuple[Opened | None, Walk | None]:
+    """The index when it is complete and up to date, without locking or writing, else None;
+    and the walk of the KB made to find out, if any, for an update to reuse."""
     generation, _ = store.generation()
     if generation is None:
-        return None
+        return None, None
+    walk = None
     try:
         manifest = store.read_manifest(generation)
-        walks.append(Walk(now_ns(), listing(store.root)))
-        if walks[-1].listing != manifest.listing():
-            return None
+        walk = Walk(now_ns(), listing(store.root))
+        if walk.listing != manifest.listing():
+            return None, walk
         # Files too recent to trust by mtime are compared by content; once they are old enough
         # the list is cleared at the next update (rewriting the manifest just for that would
         # cost a search at 100k facts a second).
         if manifest.racy and racy_changed(store.root, manifest):
-            return None
+            return None, walk
         if fingerprint(store.dir / generation) != manifest.index_files:
-            return None
+            return None, walk
         index = _open_generation(store, generation)
     except damage_errors():
-        return None
-    return Opened(index, manifest, _report(Counts(), manifest, started, False, store))
+        return None, walk
+    return Opened(index, manifest, _report(Counts(), manifest, started, False, store)), walk
 
 
 def _report(
@@ -203,15 +204,17 @@ def open_index(
     store.check_ours()
     if damaged is not None:
         notify(rebuild_notice(store, damaged))
-    walks: list[Walk] = []
-    if not rebuild and not verify and (opened := _fresh(store, started, walks)) is not None:
-        return opened
+    walk = None
+    if not rebuild and not verify:
+        opened, walk = _fresh(store, started)
+        if opened is not None:
+            return opened
     try:
         existing = store.generation()[0] is not None
         wait = WAIT_WITH_INDEX if existing else WAIT_WITHOUT_INDEX
         with store.lock(wait) as got:
             if got:
-                return _locked(store, started, rebuild, notify, walks[0] if walks else None)
+                return _locked(store, started, rebuild, notify, walk)
     except OSError as error:
         if not _is_unwritable(error):
             raise unusable(error) from None

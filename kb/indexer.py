@@ -26,18 +26,6 @@ class Counts:
     def __init__(self, added: int = 0, updated: int = 0, removed: int = 0) -> None:
         self.added, self.updated, self.removed = added, updated, removed
 
-    def __repr__(self) -> str:
-        return f"Counts(added={self.added}, updated={self.updated}, removed={self.removed})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Counts):
-            return NotImplemented
-        return (self.added, self.updated, self.removed) == (
-            other.added,
-            other.updated,
-            other.removed,
-        )
-
 
 def _read(root: Path, relpath: str, kind: str, manifest: Manifest) -> dict[str, Any] | None:
     """An entry's table when it is valid; else None, and the reason kept in the manifest."""
