@@ -18,10 +18,10 @@ MIN_LITERAL = 2  # characters before the first wildcard
 MAX_EXPANSIONS = 200  # index terms one wildcard or fuzzy term may stand for, per field
 
 
-def no_empty_filters(*values: str | None) -> None:
-    """An empty --subject/--topic/--tag/--source/--status value is a mistake, not a filter
-    (exit 2), for kb list and kb search alike."""
-    for name, value in zip(("subject", "topic", "tag", "source", "status"), values, strict=True):
+def no_empty_filters(**filters: str | None) -> None:
+    """An empty --subject/--topic/--tag/--source/--status value (given by option name) is a
+    mistake, not a filter (exit 2), for kb list and kb search alike."""
+    for name, value in filters.items():
         if value is not None and not value.strip():
             raise UsageError(f"--{name} needs a value")
 
@@ -87,15 +87,13 @@ def _check_leaves(query: Any) -> None:
     from whoosh.query import Every, FuzzyTerm, MultiTerm, Prefix, Wildcard
 
     for leaf in leaves(query):
+        shown = _shown(leaf)
         if isinstance(leaf, Every) or (
             isinstance(leaf, (Prefix, Wildcard)) and not leaf.text.strip("*?:")
         ):
-            raise QueryError(
-                f"{_shown(leaf)!r} alone would match every fact; to list facts, use kb list"
-            )
+            raise QueryError(f"{shown!r} alone would match every fact; to list facts, use kb list")
         if isinstance(leaf, (Prefix, Wildcard)):
             leading = len(leaf.text) - len(leaf.text.lstrip("*?"))
-            shown = f"{leaf.text}*" if isinstance(leaf, Prefix) else leaf.text
             if leading:
                 raise QueryError(
                     f"leading wildcards are not supported ({shown!r}); start "
@@ -122,7 +120,7 @@ def _check_leaves(query: Any) -> None:
 
 
 def _shown(leaf: Any) -> str:
-    """A wildcard leaf as typed (a Prefix query keeps its text without the `*`)."""
+    """A leaf as typed (a Prefix query keeps its text without the `*`; Every has none)."""
     from whoosh.query import Prefix
 
     text = getattr(leaf, "text", None)

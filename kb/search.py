@@ -202,7 +202,9 @@ def search(
     `plain` show), so that even `--all` on a large KB holds little in memory."""
     filters = filters or SearchFilters()
     wanted = _Wanted(limit, highlight, count, records)
-    no_empty_filters(*filters)  # bad filters and queries are reported before any index work
+    no_empty_filters(
+        **filters._asdict()
+    )  # bad filters and queries are reported before any index work
     parse(text)
     opened = open_index(root, index_dir, notify=notify)
     for attempt in ("verify", "rebuild", None):

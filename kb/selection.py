@@ -75,7 +75,7 @@ class Filters:
 
     def resolved(self, kb: KnowledgeBase) -> Filters:
         """Check the filter values against the KB (subject aliases become ids)."""
-        no_empty_filters(self.subject, self.topic, self.tag, self.source, self.status)
+        no_empty_filters(**vars(self))
         subject = self.subject
         if subject is not None:
             found = kb.resolve_subject(subject)
