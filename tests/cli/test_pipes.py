@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,22 +24,40 @@ COMMANDS = [
 ]
 
 
-def run_kb(
-    args: list[str], kb: Path, tmp_path: Path, **env: str
-) -> subprocess.CompletedProcess[str]:
+def kb_environment(kb: Path, tmp_path: Path, **env: str) -> dict[str, str]:
     drop = ("NO_COLOR", "KB_DIR", "FORCE_COLOR")
     environ = {k: v for k, v in os.environ.items() if k not in drop}
     environ.update(
         KB_DIR=str(kb), KB_INDEX_DIR=str(tmp_path / "index"), TERM="xterm-256color", **env
     )
+    return environ
+
+
+def run_kb(
+    args: list[str], kb: Path, tmp_path: Path, stdout: Any = subprocess.PIPE, **env: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kb", *args],
-        capture_output=True,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
         text=True,
-        env=environ,
+        env=kb_environment(kb, tmp_path, **env),
         timeout=60,
         check=False,
     )
+
+
+def run_in_bash(args: str, then: str, kb: Path, tmp_path: Path) -> tuple[int, str]:
+    """`kb ARGS THEN` run by bash (THEN: a pipe, a redirection); its exit status and stderr
+    (stdout may end in the middle of a UTF-8 character, so it is not decoded)."""
+    proc = subprocess.run(
+        ["bash", "-c", f"'{sys.executable}' -m kb {args} {then}"],
+        capture_output=True,
+        env=kb_environment(kb, tmp_path),
+        timeout=120,
+        check=False,
+    )
+    return proc.returncode, proc.stderr.decode("utf-8", "replace")
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
@@ -74,16 +93,8 @@ def test_hostile_arguments_are_echoed_safely(mini_kb: Path, tmp_path: Path) -> N
 @pytest.mark.parametrize("args", ["list -f jsonl", "list -f rich", "search ketamine --all -f json"])
 def test_closed_pipe_ends_quietly_with_exit_0(args: str, shipped_kb: Path, tmp_path: Path) -> None:
     """More output than a pipe holds (the shipped KB), so the writer meets the closed pipe."""
-    environ = dict(os.environ, KB_DIR=str(shipped_kb), KB_INDEX_DIR=str(tmp_path / "index"))
-    proc = subprocess.run(
-        ["bash", "-c", f"'{sys.executable}' -m kb {args} | head -c 1; exit ${{PIPESTATUS[0]}}"],
-        capture_output=True,  # bytes: one byte of a UTF-8 character is not text
-        env=environ,
-        timeout=120,
-        check=False,
-    )
-    stderr = proc.stderr.decode("utf-8", "replace")
-    assert proc.returncode == 0, stderr
+    status, stderr = run_in_bash(args, "| head -c 1; exit ${PIPESTATUS[0]}", shipped_kb, tmp_path)
+    assert status == 0, stderr
     assert "Traceback" not in stderr
     assert "BrokenPipe" not in stderr
 
@@ -92,19 +103,10 @@ def test_closed_pipe_ends_quietly_with_exit_0(args: str, shipped_kb: Path, tmp_p
 def test_a_closed_stdout_is_an_error_not_a_traceback(
     args: list[str], mini_kb: Path, tmp_path: Path
 ) -> None:
-    environ = dict(os.environ, KB_DIR=str(mini_kb), KB_INDEX_DIR=str(tmp_path / "index"))
-    quoted = " ".join(args)
-    proc = subprocess.run(
-        ["bash", "-c", f"'{sys.executable}' -m kb {quoted} >&-"],
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=60,
-        check=False,
-    )
-    assert proc.returncode == 1
-    assert "standard output is closed" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    status, stderr = run_in_bash(" ".join(args), ">&-", mini_kb, tmp_path)
+    assert status == 1
+    assert "standard output is closed" in stderr
+    assert "Traceback" not in stderr
 
 
 def test_no_color_wins_over_a_forced_terminal(mini_kb: Path, tmp_path: Path) -> None:
@@ -121,19 +123,8 @@ def test_no_color_wins_over_a_forced_terminal(mini_kb: Path, tmp_path: Path) -> 
 def test_a_full_disk_on_stdout_is_an_error_not_a_traceback(
     args: list[str], mini_kb: Path, tmp_path: Path
 ) -> None:
-    drop = ("NO_COLOR", "KB_DIR", "FORCE_COLOR")
-    environ = {k: v for k, v in os.environ.items() if k not in drop}
-    environ.update(KB_DIR=str(mini_kb), KB_INDEX_DIR=str(tmp_path / "index"))
     with open("/dev/full", "w") as full:
-        result = subprocess.run(
-            [sys.executable, "-m", "kb", *args],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=environ,
-            timeout=60,
-            check=False,
-        )
+        result = run_kb(args, mini_kb, tmp_path, stdout=full)
     assert result.returncode == 1
     assert "No space left on device" in result.stderr
     assert "Traceback" not in result.stderr
