@@ -227,17 +227,14 @@ class KnowledgeBase:
         )
 
     def _load_one(self, kind: str, entry_id: str) -> Any | None:
-        path = find_entry(self.root / KIND_DIRS[kind], entry_id, kind == "fact", self._admits)
+        path = find_entry(self.root, KIND_DIRS[kind], entry_id, kind == "fact")
         return self._load_kind(kind, [path]).get(entry_id) if path is not None else None
-
-    def _admits(self, path: str) -> bool:
-        return inside(self.root, path)
 
     def fact_path(self, fact_id: str) -> Path | None:
         """The file of one fact, found without listing every fact file (unless they were)."""
         if "fact_paths" in self.__dict__:
             return self.fact_paths.get(fact_id)
-        return find_entry(self.root / KIND_DIRS["fact"], fact_id, True, self._admits)
+        return find_entry(self.root, KIND_DIRS["fact"], fact_id, True)
 
     def _load_kind(self, kind: str, paths: Iterable[Path] | None = None) -> dict[str, Any]:
         loaded: dict[str, Any] = {}

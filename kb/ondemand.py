@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from kb.locate import inside
+
 T = TypeVar("T")
 
 
@@ -23,20 +25,16 @@ def plausible_id(entry_id: str) -> bool:
     return bool(entry_id) and not entry_id.startswith(".") and not set(entry_id) & {"/", "\\", "\0"}
 
 
-def find_entry(
-    directory: Path, entry_id: str, recursive: bool, admits: Callable[[str], bool]
-) -> Path | None:
-    """`directory/**/entry_id.toml` as kb.loading.discover meets it first (names in sorted
-    order at each level, folders entered where they sort), or None. `admits` says whether a
-    link may be read (discover skips links out of the KB)."""
+def find_entry(root: Path, folder: str, entry_id: str, recursive: bool) -> Path | None:
+    """`root/folder/**/entry_id.toml` as kb.loading.discover meets it first (names in sorted
+    order at each level, folders entered where they sort, links out of the KB skipped), or
+    None."""
     if not plausible_id(entry_id):
         return None
-    return _find(str(directory), f"{entry_id}.toml", recursive, admits)
+    return _find(str(root / folder), f"{entry_id}.toml", recursive, str(root))
 
 
-def _find(
-    directory: str, filename: str, recursive: bool, admits: Callable[[str], bool]
-) -> Path | None:
+def _find(directory: str, filename: str, recursive: bool, root: str) -> Path | None:
     folders: list[str] = []
     here = False
     try:
@@ -48,13 +46,13 @@ def _find(
                 if item.is_dir(follow_symlinks=False):
                     folders.append(name)
                 elif name == filename:
-                    here = not item.is_symlink() or admits(item.path)
+                    here = not item.is_symlink() or inside(root, item.path)
     except OSError:
         return None
     for name in sorted(folders) if recursive else []:
         if here and filename < name:
             break
-        found = _find(os.path.join(directory, name), filename, recursive, admits)
+        found = _find(os.path.join(directory, name), filename, recursive, root)
         if found is not None:
             return found
     return Path(directory, filename) if here else None

@@ -9,6 +9,7 @@ loads the real module on its first call and from then on is just a way to reach 
 
 from __future__ import annotations
 
+import functools
 import sys
 import types
 from typing import Any
@@ -21,19 +22,16 @@ def defer_morph_en() -> None:
     if MORPH_EN in sys.modules:
         return
     stand_in = types.ModuleType(MORPH_EN, "Stand-in: loads the real module when first used.")
-    loaded: list[Any] = []
+
+    @functools.cache
+    def real() -> Any:
+        import importlib
+
+        del sys.modules[MORPH_EN]
+        return importlib.import_module(MORPH_EN)
 
     def variations(word: str) -> Any:
-        if not loaded:
-            loaded.append(_load_real())
-        return loaded[0].variations(word)
+        return real().variations(word)
 
     stand_in.variations = variations  # type: ignore[attr-defined]
     sys.modules[MORPH_EN] = stand_in
-
-
-def _load_real() -> Any:
-    import importlib
-
-    del sys.modules[MORPH_EN]
-    return importlib.import_module(MORPH_EN)
