@@ -108,7 +108,7 @@ def show_command(
         hint = f"; did you mean: {', '.join(close)}?" if close else ""
         message(f"unknown fact id {unknown!r}{hint}")
     if found.unknown or not found.found:
-        if not wanted:
+        if not found.unknown and not found.found:  # nothing but blank lines or arguments
             message("no fact ids given")
         raise typer.Exit(1)
 

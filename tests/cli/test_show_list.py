@@ -127,3 +127,12 @@ def test_an_invalid_subject_or_source_is_warned_about_once(
     assert sum("subjects/gadgetine.toml" in w for w in warnings) == 1, result.stderr
     assert any("sources/gamma.toml" in w for w in warnings), result.stderr
     assert len(warnings) == len(set(warnings)), result.stderr
+
+
+@pytest.mark.parametrize(("args", "stdin"), [(["show", ""], None), (["show", "-"], "\n  \n")])
+def test_show_with_only_blank_ids_says_so(
+    runner: CliRunner, mini_kb: Path, args: list[str], stdin: str | None
+) -> None:
+    result = runner.invoke(app, [*args, "--kb", str(mini_kb)], input=stdin)
+    assert result.exit_code == 1
+    assert "no fact ids given" in result.stderr
