@@ -5,23 +5,23 @@ from typing import NoReturn
 
 def main() -> None:
     _closed_streams()
-    from kb.fastpath import run as fast_run
+    from kb.cli.fastpath import run as fast_run
 
     try:
         code = fast_run(sys.argv)
     except BrokenPipeError:
-        from kb.cliutil import silence_stdout
+        from kb.cli.io import silence_stdout
 
         silence_stdout()
         code = 0
     except KeyboardInterrupt:
         code = 130
     except OSError as error:  # e.g. stdout on a full disk
-        from kb.cliutil import os_error
+        from kb.cli.io import os_error
 
         code = os_error(error)
     if code is None:
-        from kb.cli import run
+        from kb.cli.app import run
 
         code = run()
     _exit(code)
@@ -51,7 +51,7 @@ def _exit(code: int) -> NoReturn:
             pass
         except (OSError, ValueError) as error:  # e.g. a full disk: say so, if stderr still works
             if stream is sys.stdout and isinstance(error, OSError):
-                from kb.cliutil import os_error
+                from kb.cli.io import os_error
 
                 code = os_error(error)
             code = code or 1

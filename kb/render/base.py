@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TextIO
 
-from kb.errors import UsageError
+from kb.core.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.compare import Claim, Comparison, Row
-from kb.factdiff import DiffOp
+from kb.analysis.compare import Claim, Comparison, Row
+from kb.analysis.factdiff import DiffOp
+from kb.entries.serialize import fact_dict
 from kb.render.base import Format, Output, status_label
 from kb.render.compare_rich import GAP, compare_rich
-from kb.serialize import fact_dict
 
 
 def source_summary(claim: Claim) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.loading import KnowledgeBase
-from kb.models import Fact
+from kb.entries.loading import KnowledgeBase
+from kb.entries.models import Fact
+from kb.entries.serialize import fact_dict
 from kb.render.base import RELIABILITY_STYLE, STATUS_STYLE, Format, Output, safe, status_label
-from kb.serialize import fact_dict
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from kb.problems import ERROR, NOTICE, WARNING
+from kb.entries.problems import ERROR, NOTICE, WARNING
 from kb.render.base import Format, Output, one_line, safe
-from kb.validation import ValidationResult
+from kb.validate.validator import ValidationResult
 
 SEVERITY_STYLE = {ERROR: "bold red", WARNING: "yellow", NOTICE: "cyan"}
 

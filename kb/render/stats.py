@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kb.analysis.stats import SECTION_TITLES, Stats
 from kb.render.base import Format, Output, safe
-from kb.stats import SECTION_TITLES, Stats
 
 
 def stats_rich(stats: Stats, out: Output) -> None:

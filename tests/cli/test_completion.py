@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from kb.cli import app
+from kb.cli.app import app
 
 
 def complete(runner: CliRunner, words: str, env: dict[str, str] | None = None) -> list[str]:

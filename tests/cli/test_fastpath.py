@@ -8,11 +8,11 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from kb import cliutil
-from kb.cli import app
-from kb.cliutil import SearchRequest
-from kb.fastpath import FLAG_OPTIONS, VALUE_OPTIONS, parse_search
-from kb.fastpath import run as fast_run
+from kb.cli import io as cliutil
+from kb.cli.app import app
+from kb.cli.fastpath import FLAG_OPTIONS, VALUE_OPTIONS, parse_search
+from kb.cli.fastpath import run as fast_run
+from kb.cli.io import SearchRequest
 
 
 def _search_options() -> set[str]:

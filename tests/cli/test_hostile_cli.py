@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from kb.cli import app
+from kb.cli.app import app
 
 
 def test_show_invalid_fact_says_why_and_does_not_suggest_itself(

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kb import prompts
-from kb.cli import app
+from kb.cli import prompts
+from kb.cli.app import app
 
 QUOTE = "Long-term use of widgetol can damage the bladder."
 

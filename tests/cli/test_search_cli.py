@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kb.cli import app
+from kb.cli.app import app
 
 
 def kb_search(runner: CliRunner, kb: Path, *args: str):  # type: ignore[no-untyped-def]

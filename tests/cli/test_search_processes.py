@@ -55,7 +55,7 @@ def test_the_fresh_path_imports_neither_rich_nor_toml_parsing(
 ) -> None:
     code = (
         "import sys; sys.argv = ['kb', 'search', 'bladder', '-f', 'ids', '--kb', {kb!r}]; "
-        "from kb.cli import run; status = run(); "
+        "from kb.cli.app import run; status = run(); "
         "print(' '.join(sorted(sys.modules)), file=sys.stderr); sys.exit(status)"
     )
     command = [sys.executable, "-c", code.format(kb=str(mini_kb))]
@@ -67,12 +67,12 @@ def test_the_fresh_path_imports_neither_rich_nor_toml_parsing(
     for heavy in (
         "rich",
         "tomllib",
-        "kb.loading",
-        "kb.models",
+        "kb.entries.loading",
+        "kb.entries.models",
         "pydantic",
         "whoosh.writing",
-        "kb.highlight",
-        "kb.spelling",
+        "kb.search.highlight",
+        "kb.search.spelling",
     ):
         assert heavy not in modules, heavy
 
@@ -83,7 +83,7 @@ def test_the_fast_path_of_a_plain_search_imports_only_what_it_uses(
     """Start-up is most of a search on a small KB (docs/performance.md): the fast path must not
     pull in typer, dataclasses (inspect, ast), the query parser or the rich renderers."""
     code = (
-        "import sys; from kb.fastpath import run; "
+        "import sys; from kb.cli.fastpath import run; "
         "status = run(['kb', 'search', 'bladder', '-f', 'ids', '--kb', {kb!r}]); "
         "print(' '.join(sorted(sys.modules)), file=sys.stderr); sys.exit(status)"
     )
@@ -100,7 +100,7 @@ def test_the_fast_path_of_a_plain_search_imports_only_what_it_uses(
         "inspect",
         "whoosh.qparser",
         "rich",
-        "kb.loading",
+        "kb.entries.loading",
         "kb.render.facts",
     ):
         assert heavy not in modules, heavy

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kb.cli import app
+from kb.cli.app import app
 
 
 def test_show_plain_has_statement_and_provenance(runner: CliRunner, mini_kb: Path) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from kb.cli import app
+from kb.cli.app import app
 from tests.conftest import REPO
 
 

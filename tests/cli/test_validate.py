@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kb.cli import app
+from kb.cli.app import app
 from tests.conftest import SHARED_SOURCES
 
 TOML_TEST_INVALID = SHARED_SOURCES.parent / "corpora" / "toml-test" / "invalid"
@@ -96,7 +96,7 @@ def test_missing_kb_is_clear_error(runner: CliRunner, tmp_path: Path) -> None:
 @pytest.mark.skipif(not TOML_TEST_INVALID.is_dir(), reason="../shared toml-test corpus absent")
 def test_every_invalid_toml_test_file_is_reported(mini_kb: Path, tmp_path: Path) -> None:
     """Each file of toml-test/invalid, placed as a fact, gets a located problem and no traceback."""
-    from kb.validation import validate
+    from kb.validate.validator import validate
 
     corpus = sorted(TOML_TEST_INVALID.rglob("*.toml"))
     assert len(corpus) > 100

@@ -6,8 +6,8 @@ import random
 from pathlib import Path
 
 from bench.generate import generate, make_subjects
-from kb.problems import ERROR
-from kb.validation import validate
+from kb.entries.problems import ERROR
+from kb.validate.validator import validate
 
 
 def test_generated_kb_is_valid(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Library tests for kb.compare on the mini KB (extra facts are written into the tmp copy)."""
+"""Library tests for kb.analysis.compare on the mini KB (extra facts are written into the tmp
+copy)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.compare import Comparison, Row, compare
-from kb.errors import UnknownIdError, UsageError
-from kb.factdiff import normalise, word_diff
-from kb.loading import load
+from kb.analysis.compare import Comparison, Row, compare
+from kb.analysis.factdiff import normalise, word_diff
+from kb.core.errors import UnknownIdError, UsageError
+from kb.entries.loading import load
 
 
 def add_fact(

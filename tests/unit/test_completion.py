@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from kb import completion
-from kb.completion import (
+from kb.cli import completion
+from kb.cli.completion import (
     complete_fact_ids,
     complete_source_ids,
     complete_subject_ids,

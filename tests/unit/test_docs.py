@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from kb import docgen
-from kb.docgen import DOCS, SCHEMA_DIR, refresh, stale
-from kb.jsonschema import SCHEMA_KINDS
+from kb.entries.jsonschema import SCHEMA_KINDS
 from tests.conftest import REPO
+from tools import docgen
+from tools.docgen import DOCS, SCHEMA_DIR, refresh, stale
 
 
 def test_generated_docs_and_schemas_are_up_to_date() -> None:
-    assert [str(p.relative_to(REPO)) for p in stale()] == [], "run: uv run python -m kb.docgen"
+    assert [str(p.relative_to(REPO)) for p in stale()] == [], "run: uv run python -m tools.docgen"
 
 
 def test_refresh_replaces_only_named_blocks() -> None:
@@ -49,7 +49,7 @@ def test_a_schema_file_for_every_kind() -> None:
 def test_cli_reference_lists_every_command() -> None:
     from typer.main import get_command
 
-    from kb.cli import app
+    from kb.cli.app import app
 
     root = get_command(app)
     text = (DOCS / "cli-reference.md").read_text(encoding="utf-8")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from kb.damage import unusable
-from kb.loading import display_path, load, read_entry
-from kb.selection import lookup_facts
-from kb.snapshots import SnapshotStore
-from kb.validation import validate
+from kb.entries.loading import display_path, load, read_entry
+from kb.entries.selection import lookup_facts
+from kb.entries.snapshots import SnapshotStore
+from kb.index.damage import unusable
+from kb.validate.validator import validate
 
 FACT = """statement = "Widgetol can harm the bladder over time."
 subject = "widgetol"
@@ -112,8 +112,8 @@ def test_unusable_index_names_the_os_error_plainly() -> None:
 
 
 def test_symlinks_out_of_the_kb_are_never_loaded_or_indexed(mini_kb: Path, tmp_path: Path) -> None:
-    from kb.loading import load
-    from kb.scan import scan
+    from kb.entries.loading import load
+    from kb.index.scan import scan
 
     outside = tmp_path / "outside.toml"
     outside.write_text(

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kb import freshness
-from kb.errors import IndexUnavailableError
-from kb.indexstore import MARKER, Store
-from kb.search import SearchFilters, index, search
+from kb.core.errors import IndexUnavailableError
+from kb.index import opening as freshness
+from kb.index.store import MARKER, Store
+from kb.search.api import SearchFilters, index, search
 
 
 def ids(root: Path, query: str, **options: object) -> list[str]:
@@ -64,7 +64,7 @@ def test_a_fresh_search_writes_nothing_and_parses_no_entry(
     def no_parsing(*args: object) -> None:
         raise AssertionError("an entry file was parsed")
 
-    monkeypatch.setattr("kb.loading.read_entry", no_parsing)
+    monkeypatch.setattr("kb.entries.loading.read_entry", no_parsing)
     assert ids(mini_kb, "schedule") == ["widgetol-schedule-iv"]
     assert snapshot(store.dir) == before
 
@@ -197,7 +197,7 @@ def test_files_listed_in_another_order_are_saved_once_in_that_order(
 ) -> None:
     """A file renamed away and back keeps its size and mtime but may be listed elsewhere in its
     folder (tmpfs): one update saves the new order, and the next search is a fresh one again."""
-    from kb.scan import compact, listing
+    from kb.index.scan import compact, listing
 
     ids(mini_kb, "widgetol")
     monkeypatch.setattr(

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from kb.indexstore import MANIFEST, MARKER, Store
-from kb.search import search
+from kb.index.store import MANIFEST, MARKER, Store
+from kb.search.api import search
 
 QUERIES = ("widgetol", "bladder OR gizmo", '"schedule iv"', "subject:gizmo")
 
@@ -113,8 +113,8 @@ def test_a_deleted_index_directory_is_rebuilt_silently(mini_kb: Path) -> None:
 def test_a_failed_rebuild_leaves_the_previous_index(
     mini_kb: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kb import freshness
-    from kb.search import index
+    from kb.index import opening as freshness
+    from kb.search.api import index
 
     healthy = results(mini_kb)
     old = generation(mini_kb)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.errors import UsageError
-from kb.jsonschema import SCHEMA_KINDS, entry_schema, schema_for, schema_text
-from kb.loading import read_settings
-from kb.schema import CONTROL_PATTERN, FIELDS_BY_KIND
+from kb.core.errors import UsageError
+from kb.entries.jsonschema import SCHEMA_KINDS, entry_schema, schema_for, schema_text
+from kb.entries.loading import read_settings
+from kb.entries.schema import CONTROL_PATTERN, FIELDS_BY_KIND
 from tests.conftest import MINI_KB, REPO, SHIPPED_KB
 
 SCHEMA_DIR = REPO / "docs" / "schema"

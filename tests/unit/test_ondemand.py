@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.loading import discover, load
+from kb.entries.loading import discover, load
 from tests.conftest import MINI_KB
 
 

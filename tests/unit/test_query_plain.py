@@ -1,5 +1,6 @@
-"""Plain-word queries are built without whoosh.qparser (kb.query._plain_words): the query must
-be exactly what the parser builds, for any mix of words, stop words, numbers and case."""
+"""Plain-word queries are built without whoosh.qparser (kb.search.query._plain_words): the
+query must be exactly what the parser builds, for any mix of words, stop words, numbers and
+case."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from kb.query import _exclusions, _parser, _plain_words, parse
+from kb.search.query import _exclusions, _parser, _plain_words, parse
 
 WORDS = [
     "bladder", "ketamine", "Esketamine", "SPRAVATO", "depression", "running", "runs", "the",

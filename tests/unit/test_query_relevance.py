@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.search import SearchFilters, SearchResult, search
+from kb.search.api import SearchFilters, SearchResult, search
 from tests.conftest import SHIPPED_KB
 
 

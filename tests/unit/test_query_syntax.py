@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kb import querylimits
-from kb.errors import QueryError, UsageError
-from kb.query import parse
-from kb.search import SearchFilters, search
+from kb.core.errors import QueryError, UsageError
+from kb.search import limits as querylimits
+from kb.search.api import SearchFilters, search
+from kb.search.query import parse
 from tests.conftest import MINI_KB
 
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from kb.errors import KbError, UsageError
-from kb.loading import load
-from kb.pending import pending_entry, validate_pending
-from kb.scaffold import create, provenance_items, render, write_new
-from kb.validation import validate
+from kb.author.create import create, provenance_items, render, write_new
+from kb.core.errors import KbError, UsageError
+from kb.entries.loading import load
+from kb.validate.pending import pending_entry, validate_pending
+from kb.validate.validator import validate
 
 QUOTE = "Long-term use of widgetol can damage the bladder."
 

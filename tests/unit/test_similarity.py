@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import random
 
-from kb.similarity import THRESHOLD, _common_subsequence, copies
+from kb.validate.similarity import THRESHOLD, _common_subsequence, copies
 
 
 def _longest_common_subsequence(a: str, b: str) -> int:

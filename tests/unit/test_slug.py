@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from kb.schema import ID_MAX, ID_PATTERN
-from kb.slug import propose_id, words
+from kb.author.slug import propose_id, words
+from kb.entries.schema import ID_MAX, ID_PATTERN
 
 
 @pytest.mark.parametrize(

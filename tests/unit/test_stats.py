@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.loading import load
-from kb.stats import compute
+from kb.analysis.stats import compute
+from kb.entries.loading import load
 
 
 def test_counts_on_the_mini_kb(mini_kb: Path) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kb import readpool
-from kb.readpool import CheckedFacts
-from kb.validation import validate
+from kb.validate import pool as readpool
+from kb.validate.pool import CheckedFacts
+from kb.validate.validator import validate
 from tests.unit.test_validation_fixtures import FIXTURES, place
 
 SKIPPED = ("KB004", "KB043")  # they remove kb.toml or the snapshots: nothing left to compare

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.loading import display_path
-from kb.validation import validate
+from kb.entries.loading import display_path
+from kb.validate.validator import validate
 from tests.unit.test_validation_fixtures import FIXTURES, place
 
 MINI_KB = Path(__file__).resolve().parent.parent / "fixtures" / "mini-kb"
@@ -55,7 +55,7 @@ def test_duplicate_ids_in_other_folders(tmp_path: Path) -> None:
 def test_files_are_listed_in_the_order_of_their_path_parts(tmp_path: Path) -> None:
     """The walk lists each folder sorted and goes depth first instead of sorting every path:
     the order (which decides which of two duplicates is reported) must be the same."""
-    from kb.validation import _all_files
+    from kb.validate.validator import _all_files
 
     root = tmp_path / "kb"
     names = ["a/x", "a/b/y", "a.toml/z", "a-b/w", "A/v", "\u00e4/u", "b/a/t", "a/a.toml/s"]

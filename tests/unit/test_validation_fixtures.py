@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.problems import CODE_INDEX
-from kb.validation import validate
+from kb.entries.problems import CODE_INDEX
+from kb.validate.validator import validate
 
 BAD = Path(__file__).resolve().parent.parent / "fixtures" / "bad"
 FIXTURES = sorted(BAD.glob("KB*.toml"))

@@ -6,7 +6,7 @@ import importlib.util
 import subprocess
 import sys
 
-import kb.index  # noqa: F401  (installs the stand-in)
+import kb.index.fields  # noqa: F401  (installs the stand-in)
 
 
 def _real_variations(word: str) -> set[str]:
@@ -20,7 +20,7 @@ def _real_variations(word: str) -> set[str]:
 def test_variations_through_whoosh_query_equal_the_real_ones() -> None:
     from whoosh.query.terms import variations
 
-    assert variations.__module__ == "kb.whooshlazy"  # the stand-in, not the real function
+    assert variations.__module__ == "kb.index.whooshlazy"  # the stand-in, not the real function
     for word in ("render", "bladder", "study", "running"):
         assert set(variations(word)) == _real_variations(word)
     assert "rendering" in variations("render")
@@ -29,7 +29,7 @@ def test_variations_through_whoosh_query_equal_the_real_ones() -> None:
 def test_a_plain_search_never_loads_the_real_module(mini_kb: object, tmp_path: object) -> None:
     code = (
         "import sys, io, contextlib\n"
-        "from kb.fastpath import run\n"
+        "from kb.cli.fastpath import run\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    run(['kb', 'search', 'bladder', '--kb', {str(mini_kb)!r},"
         f" '--index-dir', {str(tmp_path)!r}])\n"

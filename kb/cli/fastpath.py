@@ -1,0 +1,110 @@
+"""A fast path for `kb search`, the command people run most: parse its options without
+importing typer (which alone costs several times Python's start-up).
+
+Only plain, well-formed invocations take this path; anything else (help, completion, a short
+option glued to its value, an unknown option, a bad value, no query) returns None and goes
+through the typer app, which produces the usual messages. tests/cli/test_fastpath.py checks
+that the options here are exactly those of the typer command.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kb.render.base import Format
+
+if TYPE_CHECKING:
+    from kb.cli.io import SearchRequest
+
+VALUE_OPTIONS = {
+    "--subject": "subject",
+    "--topic": "topic",
+    "--tag": "tag",
+    "--source": "source",
+    "--status": "status",
+    "--limit": "limit",
+    "-n": "limit",
+    "--format": "fmt",
+    "-f": "fmt",
+    "--kb": "kb_path",
+    "--index-dir": "index_dir",
+}
+FLAG_OPTIONS = {"--all": "show_all", "--no-color": "no_color"}
+
+
+def _split(args: list[str]) -> tuple[dict[str, str | bool], list[str]] | None:
+    options: dict[str, str | bool] = {}
+    words: list[str] = []
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--":
+            words.extend(tokens)
+            break
+        name, _, inline = token.partition("=") if token.startswith("--") else (token, "", "")
+        if name in FLAG_OPTIONS and not inline:
+            options[FLAG_OPTIONS[name]] = True
+        elif name in VALUE_OPTIONS:
+            value = inline or next(tokens, None)
+            if value is None:
+                return None
+            options[VALUE_OPTIONS[name]] = value
+        elif token.startswith("-") and token != "-":
+            return None
+        else:
+            words.append(token)
+    return options, words
+
+
+def parse_search(args: list[str]) -> SearchRequest | None:
+    """A SearchRequest for `kb search ARGS`, or None when typer should handle it."""
+    from kb.cli.io import SearchRequest
+
+    split = _split(args)
+    if split is None or not split[1]:
+        return None
+    options, words = split
+    try:
+        limit = int(str(options.get("limit", 10)))
+        fmt = Format(str(options["fmt"])) if "fmt" in options else None
+    except ValueError:
+        return None
+    if limit < 1:
+        return None
+    kb_path = _text(options, "kb_path")
+    return SearchRequest(
+        query=" ".join(words),
+        subject=_text(options, "subject"),
+        topic=_text(options, "topic"),
+        tag=_text(options, "tag"),
+        source=_text(options, "source"),
+        status=_text(options, "status"),
+        limit=None if options.get("show_all") else limit,
+        fmt=fmt,
+        kb_path=Path(kb_path) if kb_path is not None else None,
+        index_dir=_text(options, "index_dir"),
+        no_color=bool(options.get("no_color")),
+    )
+
+
+def _text(options: dict[str, str | bool], key: str) -> str | None:
+    value = options.get(key)
+    return value if isinstance(value, str) else None
+
+
+def run(argv: list[str]) -> int | None:
+    """Run `kb search` without typer when argv allows; None means: use the full CLI."""
+    if len(argv) < 2 or argv[1] != "search" or "_KB_COMPLETE" in os.environ:
+        return None
+    request = parse_search(argv[2:])
+    if request is None:
+        return None
+    from kb.cli.io import message, run_search
+    from kb.core.errors import KbError
+
+    try:
+        return run_search(request)
+    except KbError as error:
+        message(error.message)
+        return error.exit_code

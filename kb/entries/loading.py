@@ -1,0 +1,292 @@
+"""Reading a knowledge base from disk: discovery, parsing, and the KnowledgeBase container.
+
+Only this module (and kb.validate.validator through it) reads TOML. Entries that cannot be parsed or
+fail their structural checks are skipped and reported in `KnowledgeBase.problems`, so that
+`show`, `list` and `search` keep working on the rest of a broken KB.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from kb.core.errors import KbError
+from kb.entries.checks import check_entry
+from kb.entries.locate import SETTINGS_FILE, inside
+from kb.entries.models import (
+    Fact,
+    Settings,
+    Source,
+    Subject,
+    fact_from_dict,
+    settings_from_dict,
+    source_from_dict,
+    subject_from_dict,
+)
+from kb.entries.ondemand import Entries, find_entry
+from kb.entries.problems import Problem, problem
+from kb.entries.schema import MAX_FILE_BYTES
+from kb.entries.tomlpos import Positions
+
+KIND_DIRS = {"source": "sources", "subject": "subjects", "fact": "facts"}
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working directory when it is below it, else absolute.
+
+    Only the folder is resolved: a symlinked entry is named by its own name, not its target's.
+    """
+    try:
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One file as read: its parsed table (None when unreadable) and its problems."""
+
+    path: Path
+    kind: str
+    data: dict[str, Any] | None
+    text: str | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not any(p.severity == "error" for p in self.problems)
+
+
+def _walk_toml(directory: Path, recursive: bool, root: Path) -> Iterator[Path]:
+    try:
+        with os.scandir(directory) as scan:
+            items = sorted(scan, key=lambda e: e.name)
+    except OSError:
+        return
+    for item in items:
+        if item.name.startswith("."):
+            continue
+        if item.is_dir(follow_symlinks=False):
+            if recursive:
+                yield from _walk_toml(Path(item.path), recursive, root)
+        elif item.name.endswith(".toml"):
+            if item.is_symlink() and not inside(root, item.path):
+                continue  # a link out of the KB is never read (kb validate calls it stray)
+            yield Path(item.path)
+
+
+def discover(root: Path, kind: str) -> Iterator[Path]:
+    """Entry files of one kind, in a stable order."""
+    yield from _walk_toml(root / KIND_DIRS[kind], kind == "fact", root)
+
+
+def kind_of(root: Path, path: Path) -> str | None:
+    """The entry kind a file is by its place in the KB, or None for a stray file."""
+    try:
+        parts = path.resolve().relative_to(root.resolve()).parts
+    except ValueError:
+        return None
+    return kind_of_parts(parts)
+
+
+def kind_of_parts(parts: tuple[str, ...]) -> str | None:
+    """The entry kind of a file by its path parts relative to the KB root."""
+    if parts == (SETTINGS_FILE,):
+        return "kb"
+    for kind, folder in KIND_DIRS.items():
+        if len(parts) >= 2 and parts[0] == folder and (kind == "fact" or len(parts) == 2):
+            return kind
+    return None
+
+
+def _decode(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, problem(
+            shown,
+            line,
+            column,
+            "KB001",
+            f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded",
+        )
+
+
+def parse_text(text: str, shown: str) -> tuple[dict[str, Any] | None, Problem | None]:
+    """Parse TOML text; a syntax error becomes a KB003 problem with the parser's position."""
+    try:
+        return tomllib.loads(text), None
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = _TOML_POSITION.search(message)
+        line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
+        if not found and "end of document" in message:
+            line = text.count("\n") + 1
+        reason = _TOML_POSITION.sub("", message).replace("(at end of document)", "").strip()
+        if reason == "Cannot overwrite a value":
+            reason = "a key is given twice (cannot overwrite a value)"
+        if text.startswith("\ufeff"):
+            line, column = 1, 1
+            reason = "the file starts with a byte order mark (BOM); save it as UTF-8 without one"
+        elif "\x00" in text:
+            at = text.index("\x00")
+            line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+            reason = "the file contains a NUL byte"
+        return None, problem(shown, line, column, "KB003", f"TOML syntax error: {reason}")
+    except (RecursionError, ValueError) as error:
+        return None, problem(shown, 1, 1, "KB003", f"TOML syntax error: {error}")
+
+
+def _read_bytes(path: Path) -> bytes:
+    """path.read_bytes(), in a third of the time (the system calls only: it adds up over the
+    files of a big KB)."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        parts = []
+        while part := os.read(handle, MAX_FILE_BYTES + 1):
+            parts.append(part)
+        return b"".join(parts)
+    finally:
+        os.close(handle)
+
+
+def read_entry(path: Path, kind: str) -> RawEntry:
+    """Read, decode, parse and structurally check one file; never raises for bad content."""
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_FILE_BYTES:
+            found = problem(
+                display_path(path),
+                1,
+                1,
+                "KB002",
+                f"file is {size} bytes; the limit is {MAX_FILE_BYTES} (64 KiB)",
+            )
+            return RawEntry(path, kind, None, None, (found,))
+        raw = _read_bytes(path)
+    except OSError as error:
+        found = problem(
+            display_path(path), 1, 1, "KB003", f"cannot read file: {error.strerror or error}"
+        )
+        return RawEntry(path, kind, None, None, (found,))
+    # The display path (resolving the file) is only worked out when there is a problem to show.
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        _, bad = _decode(raw, display_path(path))
+        return RawEntry(path, kind, None, None, (bad,) if bad else ())
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+        _, bad = parse_text(text, display_path(path))
+        return RawEntry(path, kind, None, text, (bad,) if bad else ())
+    issues = check_entry(kind, data, None if kind == "kb" else path.stem)
+    if not issues:
+        return RawEntry(path, kind, data, text, ())
+    shown, positions = display_path(path), Positions(text)
+    found_all = tuple(problem(shown, *positions.find(i.path), i.code, i.message) for i in issues)
+    return RawEntry(path, kind, data, text, found_all)
+
+
+def read_settings(root: Path) -> Settings:
+    """kb.toml as Settings; raises KbError when it is missing or invalid."""
+    entry = read_entry(root / SETTINGS_FILE, "kb")
+    if not entry.ok or entry.data is None:
+        first = entry.problems[0] if entry.problems else f"{root / SETTINGS_FILE}: unreadable"
+        raise KbError(f"invalid knowledge base settings: {first}")
+    return settings_from_dict(entry.data)
+
+
+_BUILDERS = {"fact": fact_from_dict, "source": source_from_dict, "subject": subject_from_dict}
+
+
+class KnowledgeBase:
+    """A loaded KB. Sources and subjects are read when first used: one by id reads its own
+    file, anything else reads them all (`load` reads them all at once); facts load on demand."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.settings = read_settings(root)
+        self.problems: list[Problem] = []
+        self.sources: Entries[Source] = self._entries("source")
+        self.subjects: Entries[Subject] = self._entries("subject")
+
+    def _entries(self, kind: str) -> Entries[Any]:
+        """Sources or subjects: read one at a time when asked for by id, else all at once."""
+        return Entries(
+            lambda entry_id: self._load_one(kind, entry_id), lambda: self._load_kind(kind)
+        )
+
+    def _load_one(self, kind: str, entry_id: str) -> Any | None:
+        path = find_entry(self.root, KIND_DIRS[kind], entry_id, kind == "fact")
+        return self._load_kind(kind, [path]).get(entry_id) if path is not None else None
+
+    def fact_path(self, fact_id: str) -> Path | None:
+        """The file of one fact, found without listing every fact file (unless they were)."""
+        if "fact_paths" in self.__dict__:
+            return self.fact_paths.get(fact_id)
+        return find_entry(self.root, KIND_DIRS["fact"], fact_id, True)
+
+    def _load_kind(self, kind: str, paths: Iterable[Path] | None = None) -> dict[str, Any]:
+        loaded: dict[str, Any] = {}
+        for path in paths if paths is not None else discover(self.root, kind):
+            entry = read_entry(path, kind)
+            self.problems.extend(p for p in entry.problems if p.severity == "error")
+            if entry.ok and entry.data is not None and entry.data["id"] not in loaded:
+                loaded[entry.data["id"]] = _BUILDERS[kind](entry.data, path)
+        return loaded
+
+    @cached_property
+    def fact_paths(self) -> dict[str, Path]:
+        """Fact id (the file stem) to file, without parsing anything."""
+        paths: dict[str, Path] = {}
+        for path in discover(self.root, "fact"):
+            paths.setdefault(path.stem, path)
+        return paths
+
+    @cached_property
+    def facts(self) -> dict[str, Fact]:
+        facts: dict[str, Fact] = self._load_kind("fact", self.fact_paths.values())
+        return facts
+
+    def get_facts(self, ids: Iterable[str]) -> tuple[dict[str, Fact], list[str]]:
+        """The facts with these ids, parsing only their files; and the ids not found."""
+        found: dict[str, Fact] = {}
+        missing: list[str] = []
+        for fact_id in ids:
+            path = self.fact_path(fact_id)
+            loaded = self._load_kind("fact", [path]) if path else {}
+            if fact_id in loaded:
+                found[fact_id] = loaded[fact_id]
+            else:
+                missing.append(fact_id)
+        return found, missing
+
+    def resolve_subject(self, name: str) -> Subject | None:
+        """A subject by id, name or alias, case-insensitively."""
+        if name in self.subjects:
+            return self.subjects[name]
+        wanted = name.casefold()
+        for subject in self.subjects.values():
+            if any(wanted == n.casefold() for n in subject.names):
+                return subject
+        return None
+
+
+def load(root: Path, on_demand: bool = False) -> KnowledgeBase:
+    """The KB at root. Every source and subject is read at once (so `problems` lists the
+    invalid ones), unless `on_demand`: then each is read when first asked for by id (kb show)."""
+    kb = KnowledgeBase(root)
+    if not on_demand:
+        kb.sources.everything()
+        kb.subjects.everything()
+    return kb

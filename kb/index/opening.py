@@ -1,0 +1,273 @@
+"""Opening the search index: always fresh, rebuilt when damaged, in memory when unwritable.
+
+The fast path takes no lock and writes nothing: read the marker and the manifest, scan the KB
+(one walk, one stat per file), compare, check the Whoosh files' sizes and mtimes, open. Anything
+else happens under the writer lock, after checking again (another process may have done the
+work meanwhile): update only the changed documents, or build a new generation from scratch
+in a temporary directory and rename it into place.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from kb.index.damage import IndexDamaged, damage_errors, describe, unusable
+from kb.index.fields import schema
+from kb.index.scan import Listing, diff, listing, scan
+from kb.index.store import Manifest, Store, fingerprint
+from kb.index.writer import RACY_NS, Counts, apply_changes, build_all, now_ns, racy_changed
+
+WAIT_WITH_INDEX = 10.0  # seconds to wait for another writer before searching the old index
+WAIT_WITHOUT_INDEX = 300.0  # ... when there is no index yet (another process is building it)
+MULTIPROCESS_FROM = 10_000  # full builds of at least this many facts use two processes
+
+Notify = Callable[[str], None]
+
+
+class Report:
+    """What opening the index took."""
+
+    def __init__(
+        self,
+        counts: Counts,
+        facts: int,
+        seconds: float,
+        rebuilt: bool,
+        location: str,
+        in_memory: bool = False,
+    ) -> None:
+        self.counts, self.facts, self.seconds = counts, facts, seconds
+        self.rebuilt, self.location, self.in_memory = rebuilt, location, in_memory
+        self.problems: list[str] = []  # entries skipped as invalid
+
+    @property
+    def changed(self) -> bool:
+        return self.rebuilt or bool(self.counts.added or self.counts.updated or self.counts.removed)
+
+
+class Opened(NamedTuple):
+    index: Any  # a whoosh.index.Index
+    manifest: Manifest
+    report: Report
+
+
+def _open_generation(store: Store, generation: str) -> Any:
+    """Open a generation for searching (and updating). Without mmap: Whoosh copies each
+    memory-mapped segment's postings and term index into memory when a searcher opens it
+    (240 MB at 100k facts); read through the file instead, it touches only the blocks a query
+    needs (docs/performance.md)."""
+    from whoosh.filedb.filestore import FileStorage
+
+    storage = FileStorage(str(store.dir / generation), supports_mmap=False)
+    return storage.open_index(schema=schema())
+
+
+class Walk(NamedTuple):
+    """A walk of the KB (kb.index.scan.listing) and when it started."""
+
+    started_ns: int
+    listing: Listing
+
+
+def _fresh(store: Store, started: float) -> tuple[Opened | None, Walk | None]:
+    """The index when it is complete and up to date, without locking or writing, else None;
+    and the walk of the KB made to find out, if any, for an update to reuse."""
+    generation, _ = store.generation()
+    if generation is None:
+        return None, None
+    walk = None
+    try:
+        manifest = store.read_manifest(generation)
+        walk = Walk(now_ns(), listing(store.root))
+        if walk.listing != manifest.listing():
+            return None, walk
+        # Files too recent to trust by mtime are compared by content; once they are old enough
+        # the list is cleared at the next update (rewriting the manifest just for that would
+        # cost a search at 100k facts a second).
+        if manifest.racy and racy_changed(store.root, manifest):
+            return None, walk
+        if fingerprint(store.dir / generation) != manifest.index_files:
+            return None, walk
+        index = _open_generation(store, generation)
+    except damage_errors():
+        return None, walk
+    return Opened(index, manifest, _report(Counts(), manifest, started, False, store)), walk
+
+
+def _report(
+    counts: Counts, manifest: Manifest, started: float, rebuilt: bool, store: Store
+) -> Report:
+    return Report(counts, manifest.facts, time.perf_counter() - started, rebuilt, str(store.dir))
+
+
+def _update(store: Store, started: float, walk: Walk | None) -> Opened | None:
+    """Under the lock: bring the live generation up to date with the KB as `walk` saw it (or
+    as it is now). None when there is none yet; IndexDamaged (or what Whoosh raises) when it
+    cannot be used. (An older walk is safe: the manifest records what was indexed, and what
+    changed since is seen by the next search.)"""
+    generation, why = store.generation()
+    if generation is None:
+        if why is None:
+            return None
+        raise IndexDamaged(why)
+    directory = store.dir / generation
+    manifest = store.read_manifest(generation)
+    if fingerprint(directory) != manifest.index_files:
+        raise IndexDamaged("index files truncated, changed or deleted")
+    index = _open_generation(store, generation)
+    if walk is None:
+        walk = Walk(now_ns(), listing(store.root))
+    scan_ns, files = walk.started_ns, walk.listing.as_dict()
+    suspect = racy_changed(store.root, manifest) if manifest.racy else frozenset()
+    changes = diff(manifest.files, files, suspect)
+    if not changes:
+        # The same files, but listed in another order (a file renamed away and back on a file
+        # system such as tmpfs): save the walk's order, or every search would come here.
+        reordered = walk.listing != manifest.listing()
+        expired = bool(manifest.racy) and _racy_expired(manifest, scan_ns)
+        if reordered or expired:
+            if expired:
+                manifest.racy = {}
+            manifest.files = files
+            store.write_manifest(directory, manifest)
+        return Opened(index, manifest, _report(Counts(), manifest, started, False, store))
+    counts = apply_changes(index, store.root, manifest, files, changes, scan_ns)
+    store.write_manifest(directory, manifest)
+    return Opened(index, manifest, _report(counts, manifest, started, False, store))
+
+
+def _racy_expired(manifest: Manifest, scan_ns: int) -> bool:
+    return all(
+        manifest.files[p][1] < scan_ns - RACY_NS for p in manifest.racy if p in manifest.files
+    )
+
+
+def _build(store: Store, started: float) -> Opened:
+    """Under the lock: a new generation from scratch, renamed into place when complete."""
+    from whoosh.filedb.filestore import FileStorage
+
+    build_dir = store.new_build_dir()
+    try:
+        scan_ns = now_ns()
+        files = scan(store.root)
+        index = FileStorage(str(build_dir)).create_index(schema())
+        facts = sum(1 for p in files if p.startswith("facts/"))
+        procs = 2 if facts >= MULTIPROCESS_FROM and (os.cpu_count() or 1) > 1 else 1
+        manifest, counts = build_all(index, store.root, files, scan_ns, procs)
+        store.write_manifest(build_dir, manifest)
+        generation = store.publish(build_dir)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    index = _open_generation(store, generation)
+    return Opened(index, manifest, _report(counts, manifest, started, True, store))
+
+
+def in_memory(root: Path, started: float, location: str) -> Opened:
+    """A complete index in RAM, for when the index directory cannot be written."""
+    from whoosh.filedb.filestore import RamStorage
+
+    index = RamStorage().create_index(schema())
+    manifest, counts = build_all(index, root, scan(root), now_ns())
+    report = Report(
+        counts, manifest.facts, time.perf_counter() - started, True, location, in_memory=True
+    )
+    return Opened(index, manifest, report)
+
+
+def rebuild_notice(store: Store, reason: str) -> str:
+    return f"rebuilding the search index in {store.dir} ({reason})"
+
+
+def open_index(
+    root: Path,
+    index_dir: str | os.PathLike[str] | None = None,
+    *,
+    rebuild: bool = False,
+    verify: bool = False,
+    damaged: str | None = None,
+    notify: Notify = lambda text: None,
+) -> Opened:
+    """The search index of the KB at `root`, up to date with its files.
+
+    `rebuild` builds a new one whatever the state of the old (`damaged`: why, for the notice);
+    `verify` skips the lock-free fast path (used after a search failed on an index that
+    looked fine)."""
+    started = time.perf_counter()
+    store = Store(root, index_dir)
+    store.check_ours()
+    if damaged is not None:
+        notify(rebuild_notice(store, damaged))
+    walk = None
+    if not rebuild and not verify:
+        opened, walk = _fresh(store, started)
+        if opened is not None:
+            return opened
+    try:
+        existing = store.generation()[0] is not None
+        wait = WAIT_WITH_INDEX if existing else WAIT_WITHOUT_INDEX
+        with store.lock(wait) as got:
+            if got:
+                return _locked(store, started, rebuild, notify, walk)
+    except OSError as error:
+        if not _is_unwritable(error):
+            raise unusable(error) from None
+        return _unwritable(store, started, error, notify)
+    return _stale(store, started, notify)
+
+
+def _locked(
+    store: Store, started: float, rebuild: bool, notify: Notify, walk: Walk | None
+) -> Opened:
+    if not rebuild:
+        try:
+            opened = _update(store, started, walk)
+        except damage_errors() as error:
+            if isinstance(error, OSError) and _is_unwritable(error):
+                raise
+            notify(rebuild_notice(store, describe(error)))
+        else:
+            if opened is not None:
+                return opened
+    return _build(store, started)
+
+
+def _is_unwritable(error: OSError) -> bool:
+    import errno
+
+    codes = ("EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT")
+    return isinstance(error, PermissionError) or error.errno in {
+        getattr(errno, code, None) for code in codes
+    } - {None}
+
+
+def _unwritable(store: Store, started: float, error: OSError, notify: Notify) -> Opened:
+    notify(
+        f"cannot write the search index in {store.dir} ({error.strerror or error}); "
+        "searching an in-memory index instead"
+    )
+    return in_memory(store.root, started, str(store.dir))
+
+
+def _stale(store: Store, started: float, notify: Notify) -> Opened:
+    """Another process held the writer lock too long: search what is there, or build in RAM."""
+    generation, _ = store.generation()
+    if generation is not None:
+        try:
+            manifest = store.read_manifest(generation)
+            index = _open_generation(store, generation)
+        except damage_errors():
+            pass
+        else:
+            notify(
+                "another kb process is updating the search index; results may miss the latest edits"
+            )
+            return Opened(index, manifest, _report(Counts(), manifest, started, False, store))
+    notify("another kb process is building the search index; searching an in-memory index")
+    return in_memory(store.root, started, str(store.dir))

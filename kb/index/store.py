@@ -1,0 +1,269 @@
+"""Where the search index lives on disk, and the files kb keeps next to it.
+
+Layout of an index directory (by default `$XDG_CACHE_HOME/kb/index/<hash of the KB path>`,
+else `--index-dir` / `$KB_INDEX_DIR`):
+
+    kb-index.json     marker: our format version, the KB path, the live generation
+    write.lock        writer lock (an OS file lock; readers never take it)
+    ix-<16 hex>/      the live generation: a Whoosh index plus manifest.marshal
+    .tmp-<16 hex>/    a full rebuild in progress (renamed to ix-... when complete)
+
+A directory is only opened when its marker says kb wrote it; a Whoosh table of contents is a
+pickle, so an index from anywhere else is never read. The manifest records what the index was
+built from (see `Manifest`) and the size and mtime of every Whoosh file, so that a truncated,
+garbled or deleted index file is noticed before it is read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import marshal
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from kb.core.errors import IndexUnavailableError
+from kb.index.damage import IndexDamaged
+from kb.index.fields import FORMAT
+from kb.index.scan import Listing, Stat, compact
+
+MARKER = "kb-index.json"
+LOCK = "write.lock"
+MANIFEST = "manifest.marshal"
+_GENERATION = re.compile(r"^ix-[0-9a-f]{16}$")
+_OURS = re.compile(
+    r"^(kb-index\.json|write\.lock|(ix|\.tmp)-[0-9a-f]{16}|\.kb-index\.json\.\w+\.tmp)$"
+)
+_BUILDS = re.compile(r"^(ix|\.tmp)-[0-9a-f]{16}$")
+
+
+def index_dir(root: Path, explicit: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
+    """The index directory for a KB, and whether the user chose it."""
+    given = explicit if explicit is not None else os.environ.get("KB_INDEX_DIR") or None
+    if given is not None:
+        return Path(given).expanduser().absolute(), True
+    cache = os.environ.get("XDG_CACHE_HOME") or ""
+    base = Path(cache) if os.path.isabs(cache) else Path.home() / ".cache"
+    key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    return base / "kb" / "index" / key[:16], False
+
+
+class Manifest:
+    """What a generation of the index was built from. (A plain class, not a dataclass: it is
+    read by every search, and `dataclasses` costs ~7 ms to import.)"""
+
+    # Saved as they are; `files` is saved compact (kb.index.scan.Listing) as "paths" and "stats".
+    FIELDS = (
+        "racy", "index_files", "subjects", "sources", "topics", "statuses", "problems", "facts",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        files: dict[str, Stat] | None = None,
+        racy: dict[str, int] | None = None,
+        index_files: dict[str, Stat] | None = None,
+        subjects: dict[str, dict[str, Any]] | None = None,
+        sources: dict[str, dict[str, Any]] | None = None,
+        topics: list[str] | None = None,
+        statuses: list[str] | None = None,
+        problems: dict[str, str] | None = None,
+        facts: int = 0,
+    ) -> None:
+        self._files: dict[str, Stat] | None = files if files is not None else {}
+        self._listing: Listing | None = None  # the same, compact: as read from disk
+        self.racy = racy if racy is not None else {}  # too recent to trust mtime: crc32
+        self.index_files = index_files if index_files is not None else {}  # the Whoosh files
+        self.subjects = subjects if subjects is not None else {}  # id -> name, aliases
+        self.sources = sources if sources is not None else {}  # id -> title, publisher, ...
+        self.topics = topics if topics is not None else []
+        self.statuses = statuses if statuses is not None else []
+        self.problems = problems if problems is not None else {}  # skipped entry -> why
+        self.facts = facts
+
+    @property
+    def files(self) -> dict[str, Stat]:
+        """Each entry file the index was built from (path from the KB root) -> (size, mtime)."""
+        if self._files is None:
+            assert self._listing is not None
+            self._files = self._listing.as_dict()
+        return self._files
+
+    @files.setter
+    def files(self, files: dict[str, Stat]) -> None:
+        self._files, self._listing = files, None
+
+    def listing(self) -> Listing:
+        """`files` in compact form (kb.index.scan.listing), to compare with the KB as it is now."""
+        if self._listing is None:
+            self._listing = compact(self.files)
+        return self._listing
+
+    def dumps(self) -> bytes:
+        listing = self.listing() if self._files is None else compact(self._files)
+        data = {name: getattr(self, name) for name in self.FIELDS}
+        return marshal.dumps(
+            {"format": FORMAT, "paths": listing.paths, "stats": listing.stats, **data}
+        )
+
+    @classmethod
+    def loads(cls, raw: bytes) -> Manifest:
+        try:
+            data = marshal.loads(raw)
+        except (EOFError, ValueError, TypeError) as error:
+            raise IndexDamaged(f"manifest unreadable: {error}") from None
+        if not isinstance(data, dict) or data.pop("format", None) != FORMAT:
+            raise IndexDamaged("manifest of another format")
+        listing = Listing(data.pop("paths", None), data.pop("stats", None))
+        if not isinstance(listing.paths, str) or not isinstance(listing.stats, bytes):
+            raise IndexDamaged("manifest incomplete: no file listing")
+        count = listing.paths.count("\0") + 1 if listing.paths else 0
+        if len(listing.stats) != 16 * count:
+            raise IndexDamaged("manifest file listing truncated")
+        try:
+            manifest = cls(**data)
+        except TypeError as error:
+            raise IndexDamaged(f"manifest incomplete: {error}") from None
+        manifest._files, manifest._listing = None, listing
+        for name in ("racy", "index_files", "subjects", "sources", "problems"):
+            if not isinstance(getattr(manifest, name), dict):
+                raise IndexDamaged(f"manifest field {name} is not a table")
+        return manifest
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
+    try:
+        with open(temp, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+
+
+def fingerprint(directory: Path) -> dict[str, Stat]:
+    """Size and mtime of each Whoosh file of a generation (not locks, not the manifest)."""
+    found: dict[str, Stat] = {}
+    with os.scandir(directory) as scan:
+        for item in scan:
+            if item.name == MANIFEST or item.name.endswith("LOCK"):
+                continue
+            info = item.stat()
+            found[item.name] = (info.st_size, info.st_mtime_ns)
+    return found
+
+
+class Store:
+    """One index directory for one KB."""
+
+    def __init__(self, root: Path, explicit: str | os.PathLike[str] | None = None) -> None:
+        self.root = root.resolve()
+        self.dir, self.chosen = index_dir(self.root, explicit)
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def generation(self) -> tuple[str | None, str | None]:
+        """The live generation named by our marker; or None and why there is none usable
+        (no reason when nothing was ever built here). Every reason means: rebuild."""
+        try:
+            raw = (self.dir / MARKER).read_bytes()
+        except FileNotFoundError:
+            return None, None
+        except OSError as error:
+            return None, f"marker unreadable: {error.strerror or error}"
+        try:
+            marker = json.loads(raw)
+        except ValueError:
+            return None, "marker garbled"
+        if not isinstance(marker, dict) or "generation" not in marker:
+            return None, "marker garbled"
+        if marker.get("format") != FORMAT:
+            return None, "made by another version of kb"
+        if marker.get("kb") != str(self.root):
+            return None, f"made for another knowledge base ({marker.get('kb')})"
+        generation = marker["generation"]
+        if not isinstance(generation, str) or not _GENERATION.match(generation):
+            return None, "marker garbled"
+        if not (self.dir / generation).is_dir():
+            return None, "index files missing"
+        return generation, None
+
+    def read_manifest(self, generation: str) -> Manifest:
+        try:
+            raw = (self.dir / generation / MANIFEST).read_bytes()
+        except OSError as error:
+            raise IndexDamaged(f"manifest missing: {error.strerror or error}") from None
+        return Manifest.loads(raw)
+
+    def check_ours(self) -> None:
+        """Refuse a chosen directory that holds anything kb did not write."""
+        if not self.chosen or (self.dir / MARKER).exists():
+            return
+        try:
+            names = os.listdir(self.dir)
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            raise IndexUnavailableError(
+                f"cannot read index directory {self.dir}: {error.strerror or error}"
+            ) from None
+        foreign = sorted(n for n in names if not _OURS.match(n))
+        if foreign:
+            raise IndexUnavailableError(
+                f"refusing to use {self.dir} as the index directory: it was not created by kb "
+                f"and is not empty (it holds {foreign[0]!r}); choose an empty or new directory"
+            )
+
+    # ---- writing (callers hold the lock) ---------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self, timeout: float) -> Iterator[bool]:
+        """The writer lock; yields whether it was acquired within `timeout` seconds.
+        Raises OSError when the directory cannot be written."""
+        from whoosh.util.filelock import FileLock, try_for
+
+        self.dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.dir / LOCK))
+        got = try_for(lock.acquire, timeout=timeout, delay=0.02) if timeout else lock.acquire()
+        try:
+            yield got
+        finally:
+            if got:
+                lock.release()
+
+    def new_build_dir(self) -> Path:
+        temp = self.dir / f".tmp-{os.urandom(8).hex()}"
+        temp.mkdir(parents=True)
+        return temp
+
+    def write_manifest(self, directory: Path, manifest: Manifest) -> None:
+        manifest.index_files = fingerprint(directory)
+        write_atomic(directory / MANIFEST, manifest.dumps())
+
+    def publish(self, build_dir: Path) -> str:
+        """Rename a complete build into place, point the marker at it, drop older ones."""
+        generation = "ix-" + build_dir.name.rsplit("-", 1)[1]
+        os.rename(build_dir, self.dir / generation)
+        marker = {
+            "format": FORMAT,
+            "kb": str(self.root),
+            "generation": generation,
+            "created_by": "kb",
+        }
+        write_atomic(self.dir / MARKER, json.dumps(marker, indent=1).encode() + b"\n")
+        self.clean(keep=generation)
+        return generation
+
+    def clean(self, keep: str | None) -> None:
+        """Remove generations and unfinished builds other than `keep` (ours only)."""
+        with contextlib.suppress(OSError):
+            for name in os.listdir(self.dir):
+                if name != keep and _BUILDS.match(name):
+                    import shutil
+
+                    shutil.rmtree(self.dir / name, ignore_errors=True)

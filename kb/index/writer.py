@@ -1,0 +1,210 @@
+"""Writing the search index: a full build, or an update of only what changed.
+
+Entry files are parsed here (through kb.entries.loading) and nowhere else on the search path. When a
+subject or source changes, the facts that use it are re-indexed from their stored records,
+without parsing their files again.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kb.index.fields import fact_document, fact_record, record_from_stored
+from kb.index.scan import Changes, Stat, kind_of
+from kb.index.store import Manifest
+
+RACY_NS = 2_000_000_000  # files modified this close to a scan are also checked by content
+
+
+class Counts:
+    """Documents added, updated and removed by an index update."""
+
+    def __init__(self, added: int = 0, updated: int = 0, removed: int = 0) -> None:
+        self.added, self.updated, self.removed = added, updated, removed
+
+
+def _read(root: Path, relpath: str, kind: str, manifest: Manifest) -> dict[str, Any] | None:
+    """An entry's table when it is valid; else None, and the reason kept in the manifest."""
+    from kb.entries.loading import read_entry
+
+    entry = read_entry(root / relpath, kind)
+    manifest.problems.pop(relpath, None)
+    if entry.ok and entry.data is not None:
+        return entry.data
+    errors = [p for p in entry.problems if p.severity == "error"] or list(entry.problems)
+    manifest.problems[relpath] = str(errors[0]) if errors else f"{relpath}: unreadable"
+    return None
+
+
+def _racy(
+    root: Path, files: dict[str, Stat], paths: Iterable[str], since_ns: int, manifest: Manifest
+) -> None:
+    """Remember a checksum of files too recently modified for their mtime to be trusted.
+    Called before the files are read, so a later edit is always noticed."""
+    for path in paths:
+        manifest.racy.pop(path, None)
+        if files[path][1] >= since_ns - RACY_NS:
+            try:
+                manifest.racy[path] = zlib.crc32((root / path).read_bytes())
+            except OSError:
+                continue
+
+
+def racy_changed(root: Path, manifest: Manifest) -> frozenset[str]:
+    """Files whose content no longer matches their checksum (or cannot be read)."""
+    changed = set()
+    for path, crc in manifest.racy.items():
+        try:
+            if zlib.crc32((root / path).read_bytes()) != crc:
+                changed.add(path)
+        except OSError:
+            changed.add(path)
+    return frozenset(changed)
+
+
+def _settings(root: Path, manifest: Manifest) -> None:
+    from kb.entries.loading import read_settings
+
+    settings = read_settings(root)
+    manifest.topics, manifest.statuses = list(settings.topics), list(settings.statuses)
+
+
+def _subject(data: dict[str, Any], path: str) -> dict[str, Any]:
+    return {"path": path, "name": data["name"], "aliases": list(data.get("aliases") or ())}
+
+
+def _source(data: dict[str, Any], path: str) -> dict[str, Any]:
+    return {
+        "path": path,
+        "title": data["title"],
+        "publisher": data["publisher"],
+        "reliability": data["reliability"],
+    }
+
+
+_TABLES = {"subject": ("subjects", _subject), "source": ("sources", _source)}
+
+
+def _refresh_table(root: Path, kind: str, manifest: Manifest, changes: Changes) -> set[str]:
+    """Re-read changed subjects or sources; the ids whose information changed."""
+    name, build = _TABLES[kind]
+    table: dict[str, dict[str, Any]] = getattr(manifest, name)
+    added, changed, removed = changes.of(kind)
+    touched: set[str] = set()
+    for path in removed | changed:
+        manifest.problems.pop(path, None)
+        for entry_id in [i for i, record in table.items() if record["path"] == path]:
+            touched.add(entry_id)
+            del table[entry_id]
+    for path in sorted(added | changed):
+        data = _read(root, path, kind, manifest)
+        if data is not None and data["id"] not in table:
+            table[data["id"]] = build(data, path)
+            touched.add(data["id"])
+    return touched
+
+
+def _fact_records(root: Path, paths: Iterable[str], manifest: Manifest) -> Iterable[dict[str, Any]]:
+    from kb.entries.models import fact_from_dict
+
+    for path in paths:
+        data = _read(root, path, "fact", manifest)
+        if data is not None:
+            yield fact_record(fact_from_dict(data), path)
+
+
+def build_all(
+    ix: Any, root: Path, files: dict[str, Stat], started_ns: int, procs: int = 1
+) -> tuple[Manifest, Counts]:
+    """Index every fact of the KB into an empty index."""
+    manifest = Manifest(files=dict(files))
+    _racy(root, files, files, started_ns, manifest)
+    _settings(root, manifest)
+    everything = Changes()
+    for path in files:
+        everything.added.setdefault(kind_of(path), set()).add(path)
+    for kind in _TABLES:
+        _refresh_table(root, kind, manifest, everything)
+    facts = sorted(everything.of("fact")[0])
+    writer = (
+        ix.writer(procs=procs, limitmb=128, multisegment=procs > 1)
+        if procs > 1
+        else ix.writer(limitmb=128)
+    )
+    seen: set[str] = set()
+    try:
+        for record in _fact_records(root, facts, manifest):
+            if record["id"] in seen:
+                continue
+            seen.add(record["id"])
+            writer.add_document(**fact_document(record, manifest.subjects, manifest.sources))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    manifest.facts = len(seen)
+    return manifest, Counts(added=len(seen))
+
+
+def apply_changes(
+    ix: Any,
+    root: Path,
+    manifest: Manifest,
+    files: dict[str, Stat],
+    changes: Changes,
+    started_ns: int,
+) -> Counts:
+    """Update the index and the manifest (in place) for the changed files only."""
+    counts = Counts()
+    added, changed, removed = changes.of("fact")
+    to_read = set().union(*changes.added.values(), *changes.changed.values())
+    _racy(root, files, to_read | (manifest.racy.keys() & files.keys()), started_ns, manifest)
+    for path in set().union(*changes.removed.values()):
+        manifest.racy.pop(path, None)
+        manifest.problems.pop(path, None)
+    if changes.of("kb") != (set(), set(), set()):
+        _settings(root, manifest)
+    touched = {kind: _refresh_table(root, kind, manifest, changes) for kind in _TABLES}
+    writer = ix.writer(timeout=5.0)
+    try:
+        stale = _affected(ix, touched, added | changed | removed)
+        for path in removed | changed:
+            writer.delete_by_term("path", path)
+        counts.removed = len(removed)
+        for record in _fact_records(root, sorted(added | changed), manifest):
+            writer.update_document(**fact_document(record, manifest.subjects, manifest.sources))
+            counts.added += record["path"] in added
+            counts.updated += record["path"] in changed
+        counts.removed += len(changed) - counts.updated
+        for record in stale:
+            writer.update_document(**fact_document(record, manifest.subjects, manifest.sources))
+        counts.updated += len(stale)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    manifest.files = dict(files)
+    manifest.facts = ix.doc_count()
+    return counts
+
+
+def _affected(ix: Any, touched: dict[str, set[str]], skip: set[str]) -> list[dict[str, Any]]:
+    """Stored records of the facts that use a changed subject or source."""
+    import json
+
+    records: dict[str, dict[str, Any]] = {}
+    with ix.searcher() as searcher:
+        for field, ids in (("subject_id", touched["subject"]), ("source_id", touched["source"])):
+            for entry_id in ids:
+                for stored in searcher.documents(**{field: entry_id}):
+                    if stored["path"] not in skip:
+                        records[stored["path"]] = record_from_stored(json.loads(stored["data"]))
+    return [records[path] for path in sorted(records)]
+
+
+def now_ns() -> int:
+    return time.time_ns()

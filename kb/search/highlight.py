@@ -1,0 +1,91 @@
+"""Matched terms in a hit's statement and in a snippet of its best-matching quote.
+
+A word matches when the field's analyser turns it into a term the query looks for, so
+"damages" is highlighted for a search on "damage".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from kb.index.fields import schema
+
+SNIPPET = 160  # characters of quote shown around the first match
+
+
+class Highlight(NamedTuple):
+    field: str  # "statement" or "quote"
+    text: str  # the statement, or a snippet of the quote ("…" where cut)
+    spans: tuple[tuple[int, int], ...]  # matched words: [start, end) offsets in `text`
+    source: str | None = None  # for a quote: the source id
+
+    def marked(self, before: str = "**", after: str = "**") -> str:
+        parts, last = [], 0
+        for start, end in self.spans:
+            parts += [self.text[last:start], before, self.text[start:end], after]
+            last = end
+        return "".join([*parts, self.text[last:]])
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"field": self.field}
+        if self.source is not None:
+            data["source"] = self.source
+        data.update(text=self.text, spans=[list(s) for s in self.spans], marked=self.marked())
+        return data
+
+
+def spans(text: str, field: str, terms: set[str]) -> tuple[tuple[int, int], ...]:
+    if not terms:
+        return ()
+    analyzer: Any = schema()[field].analyzer
+    return tuple(
+        (t.startchar, t.endchar)
+        for t in analyzer(text, chars=True, removestops=False, mode="index")
+        if t.text in terms
+    )
+
+
+def _cut(
+    text: str, found: tuple[tuple[int, int], ...], width: int
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """At most about `width` characters of text around the first match, cut between words."""
+    if len(text) <= width:
+        return text, found
+    first = found[0][0] if found else 0
+    start = max(0, min(first - width // 3, len(text) - width))
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > (found[0][1] if found else start) else end
+    head = "…" if start else ""
+    tail = "…" if end < len(text) else ""
+    shift = len(head) - start
+    kept = tuple((s + shift, e + shift) for s, e in found if s >= start and e <= end)
+    return head + text[start:end] + tail, kept
+
+
+def for_hit(
+    record: Mapping[str, Any], terms: Mapping[str, set[str]], width: int = SNIPPET
+) -> tuple[Highlight, Highlight | None]:
+    """The highlighted statement, and the quote with most matches as a snippet (the first
+    quote when none matches; None when the fact has no quote)."""
+    statement_terms = terms.get("statement", set())
+    statement = Highlight(
+        "statement", record["statement"], spans(record["statement"], "statement", statement_terms)
+    )
+    provenance: Sequence[Mapping[str, Any]] = record.get("provenance") or ()
+    if not provenance:
+        return statement, None
+    quote_terms = terms.get("quote", set())
+    scored = [
+        (len(found), -i, prov, found)
+        for i, prov in enumerate(provenance)
+        for found in [spans(prov["quote"], "quote", quote_terms)]
+    ]
+    _, _, best, found = max(scored, key=lambda item: (item[0], item[1]))
+    text, kept = _cut(best["quote"], found, width)
+    return statement, Highlight("quote", text, kept, best["source"])

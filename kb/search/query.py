@@ -1,0 +1,237 @@
+"""The query language: Whoosh's parser, limited to what is cheap and meaningful here.
+
+Words without an operator match facts that contain any of them, facts that contain all of them
+first (see `Parsed.all_words`). Phrases, AND/OR/NOT, parentheses, `*`/`?` wildcards, `term~`
+fuzzy terms, `^` boosts and field prefixes (kb.index.fields.USER_FIELDS) work as in Whoosh. Anything
+that would make one query scan the whole index is refused (kb.search.limits).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from kb.core.errors import QueryError
+from kb.index.fields import DEFAULT_FIELDS, FIELD_ALIASES, USER_FIELDS, schema
+from kb.search.limits import check_query, check_text
+
+
+class Parsed(NamedTuple):
+    text: str
+    query: Any  # the whole query (a whoosh.query.Query)
+    all_words: Any | None  # facts matching every word: ranked before the others
+
+
+def valid_fields() -> str:
+    return ", ".join(USER_FIELDS)
+
+
+@lru_cache(maxsize=1)
+def _any_words() -> Any:
+    from whoosh.query import Or
+
+    class AnyWords(Or):
+        """Words grouped without an operator."""
+
+    return AnyWords
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    from whoosh import qparser
+    from whoosh.qparser import syntax
+
+    class AnyWordsGroup(syntax.OrGroup):
+        qclass = _any_words()
+
+    class CheckFields(qparser.Plugin):
+        """Field names: lower case, aliases resolved, unknown ones refused."""
+
+        def filters(self, parser: Any) -> list[Any]:
+            return [(self.check, 90)]
+
+        def check(self, parser: Any, group: Any) -> Any:
+            for node in group:
+                if isinstance(node, syntax.GroupNode):
+                    self.check(parser, node)
+                elif isinstance(node, syntax.FieldnameNode):
+                    name = node.fieldname.lower()
+                    name = FIELD_ALIASES.get(name, name)
+                    if name not in USER_FIELDS:
+                        raise QueryError(
+                            f"unknown field {node.fieldname!r} in the query; valid fields: "
+                            f"{valid_fields()} (put text containing ':' in quotes)"
+                        )
+                    node.fieldname = USER_FIELDS[name]
+            return group
+
+    parser = qparser.MultifieldParser(
+        list(DEFAULT_FIELDS), schema(), fieldboosts=DEFAULT_FIELDS, group=AnyWordsGroup
+    )
+    parser.remove_plugin_class(qparser.RangePlugin)
+    parser.remove_plugin_class(qparser.EveryPlugin)
+    parser.replace_plugin(
+        qparser.FieldsPlugin(r"(?P<text>[A-Za-z_]\w*|[*]):", remove_unknown=False)
+    )
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(CheckFields())
+    return parser
+
+
+def any_words_class() -> Any:
+    """The query class of words grouped without an operator."""
+    return _any_words()
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9]+(?:\s+[A-Za-z0-9]+)*")
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})  # OperatorsPlugin
+
+
+def _plain_words(text: str) -> Any | None:
+    """The query the parser would build for `text` when it is nothing but plain words (the
+    common case), built without importing and setting up whoosh.qparser; else None.
+    tests/unit/test_query_plain.py checks the two agree."""
+    if not _PLAIN.fullmatch(text) or not _OPERATORS.isdisjoint(text.split()):
+        return None
+    from whoosh.query import NullQuery, Or, Term
+
+    fields = schema()
+    groups = []
+    for word in re.finditer(r"\S+", text):
+        terms = []
+        for name, boost in DEFAULT_FIELDS.items():
+            tokens = list(fields[name].process_text(word.group(), mode="query"))
+            if len(tokens) > 1:
+                return None  # the parser would make a phrase or group of it
+            for token in tokens:
+                term = Term(name, token, boost=boost)  # where it was typed: kb.search.spelling
+                term.startchar, term.endchar = word.span()  # type: ignore[assignment]
+                terms.append(term)
+        groups.append(Or(terms) if terms else NullQuery)
+    return _any_words()(groups).normalize()
+
+
+def parse(text: str) -> Parsed:
+    """Parse and check a query; QueryError (exit 2) for anything refused."""
+    text = text.strip()
+    check_text(text)
+    try:
+        query = _plain_words(text)
+        if query is None:
+            query = _parser().parse(text)
+    except QueryError:
+        raise
+    except RecursionError:
+        raise QueryError("query is too deeply nested") from None
+    except Exception as error:  # the parser is lenient; anything it still rejects is bad input
+        raise QueryError(f"cannot parse the query: {error}") from None
+    from whoosh.query import NullQuery
+
+    if query is NullQuery:
+        raise QueryError(
+            "nothing to search for: the query has only common words (such as 'the') or punctuation"
+        )
+    query = _exclusions(query)
+    check_query(query)
+    if not _positive(query):
+        raise QueryError("the query only excludes (NOT ...); add a word to search for")
+    return Parsed(text, query, _all_words(query))
+
+
+def _exclusions(query: Any) -> Any:
+    """`a b NOT c` and `a OR NOT c` mean: a or b, but not c (Whoosh would read `OR all but c`)."""
+    from whoosh.query import AndNot, CompoundQuery, Not, Or
+
+    if isinstance(query, Or):
+        parts = [_exclusions(q) for q in query.subqueries]
+        excluded = [q.query for q in parts if isinstance(q, Not)]
+        kept = [q for q in parts if not isinstance(q, Not)]
+        if excluded and kept:
+            base = kept[0] if len(kept) == 1 else type(query)(kept, boost=query.boost)
+            return AndNot(base, excluded[0] if len(excluded) == 1 else Or(excluded))
+        if excluded:
+            return Not(Or(excluded))
+        return type(query)(parts, boost=query.boost)
+    if isinstance(query, CompoundQuery):
+        return query.apply(_exclusions)
+    return query
+
+
+def _positive(query: Any) -> bool:
+    """Whether the query matches by what it contains, not only by what it lacks."""
+    from whoosh.query import And, AndNot, Not, Or
+
+    if isinstance(query, Not):
+        return False
+    if isinstance(query, AndNot):
+        return _positive(query.a)
+    if isinstance(query, Or):
+        return all(_positive(q) for q in query.subqueries)
+    if isinstance(query, And):
+        return any(_positive(q) for q in query.subqueries)
+    return True
+
+
+def _all_words(query: Any) -> Any | None:
+    """The query for facts containing every word, when words were grouped without operators."""
+    from whoosh.query import And, AndNot
+
+    words_class = any_words_class()
+    if isinstance(query, AndNot) and isinstance(query.a, words_class):
+        every = _all_words(query.a)
+        return AndNot(every, query.b) if every is not None else None
+    if isinstance(query, words_class) and len(query.subqueries) > 1:
+        return And(query.subqueries)
+    return None
+
+
+def positive_terms(query: Any, reader: Any) -> dict[str, set[str]]:
+    """The index terms (wildcards expanded) the query looks for, by field: what to highlight.
+    Excluded terms (NOT) are left out."""
+    from whoosh.query import AndNot, Not
+
+    found: dict[str, set[str]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Not):
+            return
+        if isinstance(node, AndNot):
+            walk(node.a)
+            return
+        if not node.is_leaf():
+            for child in node.children():
+                walk(child)
+            return
+        for field, term in node.existing_terms(reader, phrases=True, expand=True):
+            text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            found.setdefault(field, set()).add(text)
+
+    walk(query)
+    return found
+
+
+def filter_query(
+    subject: str | None = None,
+    topic: str | None = None,
+    tag: str | None = None,
+    source: str | None = None,
+    status: str | None = None,
+) -> Any | None:
+    """The filters of the command line as one query (values already checked)."""
+    from whoosh.query import And, Term
+
+    terms = [
+        Term(field, value if field.endswith("_id") else value.lower())
+        for field, value in (
+            ("subject_id", subject),
+            ("topic", topic),
+            ("tag", tag),
+            ("source_id", source),
+            ("status", status),
+        )
+        if value is not None
+    ]
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else And(terms)

@@ -1,0 +1,308 @@
+"""`kb validate`: every problem of a KB at once, collected before deciding the exit code.
+
+Per-file checks come from kb.entries.loading.read_entry (encoding, size, TOML syntax,
+structure), the cross-file rules that go entry by entry from kb.validate.rules (facts are
+checked by kb.validate.pool, in worker processes for a big KB); this module reads the KB and
+adds the rules that need all entries at once: duplicate ids, unused sources and subjects,
+subject name collisions.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
+
+from kb.core.errors import UsageError
+from kb.entries.loading import KIND_DIRS, RawEntry, display_path, kind_of, kind_of_parts, read_entry
+from kb.entries.locate import SETTINGS_FILE
+from kb.entries.models import Settings, settings_from_dict
+from kb.entries.problems import ERROR, NOTICE, WARNING, Problem, problem
+from kb.entries.snapshots import SnapshotStore, snapshots_dir
+from kb.validate.pool import CheckedFacts, check_facts
+from kb.validate.rules import Context, Located, entry_rules
+from kb.validate.similarity import string_items, table_items
+
+Parts = tuple[str, ...]  # a file's path below the KB root, as parts
+
+
+@dataclass
+class ValidationResult:
+    """All problems found, plus what was checked; decides success only at the end."""
+
+    problems: list[Problem] = field(default_factory=list)
+    files_checked: int = 0
+    quotes_checked: bool = False
+
+    def count(self, severity: str) -> int:
+        return sum(1 for p in self.problems if p.severity == severity)
+
+    def ok(self, strict: bool = False) -> bool:
+        failing = {ERROR, WARNING, NOTICE} if strict else {ERROR}
+        return not any(p.severity in failing for p in self.problems)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "files": self.files_checked,
+            "errors": self.count(ERROR),
+            "warnings": self.count(WARNING),
+            "notices": self.count(NOTICE),
+            "quotes_checked": self.quotes_checked,
+        }
+
+
+def _all_files(root: Path) -> Iterator[tuple[Parts, str | None]]:
+    """Every .toml file below the KB root, as path parts, with its kind (None: stray)."""
+    yield (SETTINGS_FILE,), "kb"
+    found: list[tuple[Parts, bool]] = []
+    _scan_toml(root, (), found)
+    for parts, is_link in found:  # in sorted order already
+        kind = kind_of(root, root.joinpath(*parts)) if is_link else kind_of_parts(parts)
+        if kind != "kb":
+            yield parts, kind
+
+
+def _scan_toml(directory: Path | str, prefix: Parts, found: list[tuple[Parts, bool]]) -> None:
+    """Like rglob("*.toml") minus hidden parts, but with os.scandir (fast in a 100k-file KB):
+    (path parts below the root, is a symlink) for each match; symlinked folders not entered.
+    Each folder is listed by name and walked depth first: the matches come in the order of
+    their path parts, without sorting 100k tuples."""
+    try:
+        with os.scandir(directory) as scan:
+            items = sorted(scan, key=attrgetter("name"))
+    except OSError:
+        return
+    for item in items:
+        if item.name.startswith("."):
+            continue
+        parts = (*prefix, item.name)
+        if item.name.endswith(".toml"):
+            found.append((parts, item.is_symlink()))
+        if item.is_dir(follow_symlinks=False):
+            _scan_toml(item.path, parts, found)
+
+
+class Validator:
+    """Reads the KB (kb.toml and sources first: the rules for facts need them), checks the
+    facts (kb.validate.pool) while reading the subjects, then applies the whole-KB rules.
+
+    Files are kept as path parts below the root: making a Path (let alone parsing) for each
+    of 100k files costs too much. `pending` entries are not on disk yet (kb.validate.pending)."""
+
+    def __init__(
+        self, root: Path, snapshots: str | None = None, pending: Sequence[RawEntry] = ()
+    ) -> None:
+        self.root = root
+        self.result = ValidationResult()
+        # Sources and subjects as read, then the pending entries (facts are not kept).
+        self.entries: dict[str, list[RawEntry]] = {k: [] for k in KIND_DIRS}
+        self.scanned: dict[str, list[Parts]] = {k: [] for k in KIND_DIRS}  # entry files read
+        self.listed: dict[str, list[Parts]] = {k: [] for k in KIND_DIRS}  # ...and only listed
+        self.pending = tuple(pending)
+        self.settings: Settings | None = None
+        self.snapshot_arg = snapshots
+        self.facts = CheckedFacts()
+
+    def run(self, only: Sequence[Path] | None = None) -> ValidationResult:
+        selected = {p.resolve() for p in only} if only is not None else None
+        self._scan(selected)
+        self._read_kind("source")
+        context = self._context()
+        base = os.path.join(self.root, "")  # os.path.join per file is slow in a big KB
+        paths = [base + os.sep.join(parts) for parts in self.scanned["fact"]]
+        self.facts = check_facts(paths, context, lambda: self._read_kind("subject"))
+        for entry in self._pending("fact"):
+            self.facts.add(entry, context)
+        self.result.files_checked += self.facts.files
+        self.result.problems.extend(self.facts.problems)
+        self._cross_file(selected, context)
+        keep = {display_path(p) for p in selected} if selected is not None else None
+        problems = [
+            p for p in self.result.problems if keep is None or p.path in keep or p.code == "KB043"
+        ]
+        self.result.problems = sorted(set(problems))
+        return self.result
+
+    def _scan(self, selected: set[Path] | None) -> None:
+        """List every file; read kb.toml and report stray files at once. With a selection,
+        files not selected are only listed: only files named like a selected one can be one
+        (resolving every path is slow in a big KB)."""
+        names = {p.name for p in selected} if selected is not None else set()
+        for parts, kind in _all_files(self.root):
+            if kind is None or kind == "kb":
+                self._read_other(self.root.joinpath(*parts), kind)
+            elif selected is not None and (
+                parts[-1] not in names or self.root.joinpath(*parts).resolve() not in selected
+            ):
+                self.listed[kind].append(parts)
+            else:
+                self.scanned[kind].append(parts)
+
+    def _read_other(self, path: Path, kind: str | None) -> None:
+        if kind is None:
+            message = "stray file: entries belong in sources/, subjects/ or facts/"
+            self.result.problems.append(problem(display_path(path), 1, 1, "KB005", message))
+        elif not path.is_file():
+            self.result.problems.append(
+                problem(display_path(path), 1, 1, "KB004", "missing kb.toml")
+            )
+        else:
+            entry = read_entry(path, kind)
+            self.result.files_checked += 1
+            self.result.problems.extend(entry.problems)
+            if entry.ok and entry.data is not None:
+                self.settings = settings_from_dict(entry.data)
+
+    def _read_kind(self, kind: str) -> None:
+        """Read the sources or the subjects (then add the pending ones)."""
+        entries = [read_entry(self.root.joinpath(*parts), kind) for parts in self.scanned[kind]]
+        for entry in [*entries, *self._pending(kind)]:
+            self.result.files_checked += 1
+            self.result.problems.extend(entry.problems)
+            self.entries[kind].append(entry)
+
+    def _pending(self, kind: str) -> list[RawEntry]:
+        return [entry for entry in self.pending if entry.kind == kind]
+
+    def _ids(self, kind: str) -> frozenset[str]:
+        """Entry ids are file names: no need to parse anything."""
+        ids = {parts[-1].removesuffix(".toml") for parts in self.scanned[kind]}
+        ids.update(parts[-1].removesuffix(".toml") for parts in self.listed[kind])
+        ids.update(entry.path.stem for entry in self._pending(kind))
+        return frozenset(ids)
+
+    def _every_entry(self, kind: str) -> Iterator[RawEntry]:
+        """The entries read, then the ones only listed (unparsed: no data and no problems)."""
+        yield from self.entries[kind]
+        for parts in self.listed[kind]:
+            yield RawEntry(self.root.joinpath(*parts), kind, None, None, ())
+
+    def _context(self) -> Context:
+        store = self._snapshot_store()
+        facts = self.scanned["fact"] or self._pending("fact")
+        snapshots = self._source_snapshots() if facts and store is not None else {}
+        ids = {kind: self._ids(kind) for kind in KIND_DIRS}
+        return Context(self.settings, ids, snapshots, store)
+
+    def _snapshot_store(self) -> SnapshotStore | None:
+        directory = snapshots_dir(self.root, self.settings, self.snapshot_arg)
+        if directory is None:
+            self.result.problems.append(
+                problem(
+                    display_path(self.root / SETTINGS_FILE),
+                    1,
+                    1,
+                    "KB043",
+                    "no snapshots directory (use --snapshots DIR or KB_SNAPSHOTS): "
+                    "quotes and checksums not checked",
+                )
+            )
+            return None
+        self.result.quotes_checked = True
+        return SnapshotStore(directory)
+
+    def _source_snapshots(self) -> dict[str, str]:
+        """The snapshot each source id names (the last source with an id wins); reads the
+        sources that were only listed."""
+        named: dict[str, Any] = {}
+        for entry in self._every_entry("source"):
+            data = entry.data
+            if data is None and not entry.problems:
+                data = read_entry(entry.path, "source").data
+            if data is not None and isinstance(data.get("id"), str):
+                named[data["id"]] = data.get("snapshot")
+        return {source: name for source, name in named.items() if isinstance(name, str)}
+
+    def _cross_file(self, selected: set[Path] | None, context: Context) -> None:
+        self._duplicates()
+        for kind in ("source", "subject"):
+            for entry in self.entries[kind]:
+                self.result.problems.extend(entry_rules(entry, context))
+        if selected is None or any(
+            kind_of(self.root, p) in ("source", "subject") for p in selected
+        ):
+            self._unused()
+            self._name_collisions()
+
+    def _duplicates(self) -> None:
+        for kind in KIND_DIRS:
+            first: dict[str, Parts | Path] = {}
+            for where in self._in_file_order(kind):
+                stem = where.stem if isinstance(where, Path) else where[-1].removesuffix(".toml")
+                if stem in first:
+                    shown, other = display_path(self._path(where)), self._path(first[stem])
+                    message = f"duplicate {kind} id {stem!r} (also in {display_path(other)})"
+                    self.result.problems.append(problem(shown, 1, 1, "KB015", message))
+                first.setdefault(stem, where)
+
+    def _path(self, where: Parts | Path) -> Path:
+        return where if isinstance(where, Path) else self.root.joinpath(*where)
+
+    def _in_file_order(self, kind: str) -> list[Parts | Path]:
+        """The files read, plus each listed file that shares an id with one of them, in the
+        order of their paths (the order a whole-KB run reads them in); the pending entries
+        (not on disk yet) last."""
+        pending = [entry.path for entry in self._pending(kind)]
+        scanned: list[Parts] = self.scanned[kind]
+        if self.listed[kind]:
+            stems = {parts[-1].removesuffix(".toml") for parts in scanned}
+            stems.update(path.stem for path in pending)
+            named = [p for p in self.listed[kind] if p[-1].removesuffix(".toml") in stems]
+            scanned = sorted(scanned + named)
+        return [*scanned, *pending]
+
+    def _name_collisions(self) -> None:
+        """Subjects are looked up by id, name or alias: each of those must name one subject.
+        A collision is reported on every subject involved."""
+        claims: dict[str, list[tuple[RawEntry, str, str, str]]] = {}
+        for entry in sorted(self._every_entry("subject"), key=lambda e: e.path):
+            data = entry.data if entry.data is not None else read_entry(entry.path, "subject").data
+            if data is None or not isinstance(data.get("id"), str):
+                continue
+            for key in ("id", "name", "aliases"):
+                for name in string_items(data.get(key) if key == "aliases" else [data.get(key)]):
+                    claims.setdefault(name.casefold(), []).append((entry, key, name, data["id"]))
+        for claimants in claims.values():
+            owners = list(dict.fromkeys(owner for *_, owner in claimants))
+            if len(owners) < 2:
+                continue
+            for entry, key, name, owner in claimants:
+                others = ", ".join(repr(o) for o in owners if o != owner)
+                message = f"{key} {name!r} also names subject {others}"
+                self.result.problems.append(Located(entry).at((key,), "KB025", message))
+
+    def _unused(self) -> None:
+        """KB051, KB052: sources no fact cites, subjects no fact is about (reads the facts
+        that were only listed, and pending facts that did not parse as on disk)."""
+        used, cited = set(self.facts.subjects), set(self.facts.sources)
+        unparsed = [e.path for e in self._pending("fact") if e.data is None]
+        for path in [*unparsed, *(self.root.joinpath(*parts) for parts in self.listed["fact"])]:
+            data = read_entry(path, "fact").data
+            if data is None:
+                continue
+            used.add(str(data.get("subject")))
+            cited.update(str(p.get("source")) for p in table_items(data.get("provenance")))
+        for kind, ids, code, what in (
+            ("source", cited, "KB051", "no fact cites source"),
+            ("subject", used, "KB052", "no fact is about subject"),
+        ):
+            for entry in self.entries[kind]:
+                if entry.data is not None and entry.path.stem not in ids:
+                    located = Located(entry)
+                    self.result.problems.append(
+                        located.at(("id",), code, f"{what} {entry.path.stem!r}")
+                    )
+
+
+def validate(
+    root: Path, paths: Sequence[Path] | None = None, snapshots: str | None = None
+) -> ValidationResult:
+    """Validate the KB at root; with paths, report only their problems (cross-file rules still
+    use the whole KB)."""
+    for path in paths or ():
+        if not path.exists():
+            raise UsageError(f"no such file: {path}")
+    return Validator(root, snapshots).run(list(paths) if paths is not None else None)
