@@ -8,12 +8,12 @@ self (`stale()`). Run `uv run python -m tools.docgen` to update docs/.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from kb.core.atomic import write_atomic
 from kb.entries.jsonschema import SCHEMA_KINDS, schema_file_name, schema_text
 from kb.entries.problems import CODES
 from kb.entries.schema import FIELDS_BY_KIND, PROVENANCE_FIELDS, Field
@@ -124,9 +124,7 @@ def stale() -> list[Path]:
 
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    write_atomic(path, text)
 
 
 def main() -> int:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 from kb.analysis.factdiff import StatementDiff, Verdict, normalise, verdict, word_diff
 from kb.core.errors import UnknownIdError, UsageError
+from kb.entries.filters import NO_FILTERS, Filters
 from kb.entries.loading import KnowledgeBase
 from kb.entries.models import Fact
-from kb.entries.selection import Filters, suggest
+from kb.entries.selection import select_facts
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,12 @@ def _classify(kb: KnowledgeBase, things: Sequence[str]) -> tuple[list[str], list
             fact_ids.append(thing)
     unknown = [t for t in things if t not in subject_ids and t not in fact_ids]
     if unknown:
-        names = [*kb.fact_paths, *(n for s in kb.subjects.values() for n in s.names)]
-        raise UnknownIdError("subject or fact", unknown, {u: suggest(u, names) for u in unknown})
+        from kb.core.suggest import close_matches
+
+        names = {n: s.id for s in kb.subjects.values() for n in s.names}
+        names.update({fact_id: fact_id for fact_id in kb.fact_paths})
+        suggestions = {u: close_matches(u, names) for u in unknown}
+        raise UnknownIdError("subject or fact", unknown, suggestions)
     only_subjects = [t for t in things if t not in fact_ids]
     only_facts = [t for t in things if t not in subject_ids]
     if only_subjects and only_facts:
@@ -125,15 +130,16 @@ def compare(
     things: Sequence[str],
     by: str = "subject",
     attributes: Sequence[str] = (),
-    topic: str | None = None,
+    filters: Filters = NO_FILTERS,
 ) -> Comparison:
-    """Compare subjects (by="subject"), one subject's sources (by="source") or facts."""
+    """Compare subjects (by="subject"), one subject's sources (by="source") or facts; only
+    facts that pass the filters take part in a comparison of subjects or sources."""
     wanted = [t.strip() for t in things if t.strip()]
     if not wanted:
         raise UsageError("nothing to compare: give two or more subjects or facts")
     subjects, facts = _classify(kb, wanted)
     if facts:
-        _check_facts_request(facts, by, attributes, topic)
+        _check_facts_request(facts, by, attributes, filters)
         return compare_facts(kb, facts)
     if by == "source":
         if len(subjects) != 1:
@@ -141,18 +147,18 @@ def compare(
                 f"--by source compares the sources on ONE subject; "
                 f"got {len(subjects)}: {', '.join(subjects)}"
             )
-        return compare_sources(kb, subjects[0], attributes, topic)
+        return compare_sources(kb, subjects[0], attributes, filters)
     if len(subjects) < 2:
         raise UsageError(_too_few_subjects(wanted, subjects[0]))
-    return compare_subjects(kb, subjects, attributes, topic)
+    return compare_subjects(kb, subjects, attributes, filters)
 
 
 def _check_facts_request(
-    facts: Sequence[str], by: str, attributes: Sequence[str], topic: str | None
+    facts: Sequence[str], by: str, attributes: Sequence[str], filters: Filters
 ) -> None:
     if by == "source":
         raise UsageError("--by source compares the sources on one subject, not facts")
-    if attributes or topic:
+    if attributes or filters:
         raise UsageError("--attribute and --topic filter subject comparisons, not facts")
     if len(facts) < 2:
         raise UsageError("give at least two different facts to compare")
@@ -231,17 +237,15 @@ def _rows(kb: KnowledgeBase, grouped: Sequence[Iterable[Fact]]) -> tuple[Row, ..
     return tuple(rows)
 
 
-def _selected(kb: KnowledgeBase, attributes: Sequence[str], topic: str | None) -> list[Fact]:
-    """Facts with an attribute, restricted by --attribute and --topic (checked first)."""
-    filters = Filters(topic=topic).resolved(kb)
-    facts = [
-        f for f in sorted(kb.facts.values(), key=lambda f: f.id) if f.attribute and filters.match(f)
-    ]
+def _selected(kb: KnowledgeBase, attributes: Sequence[str], filters: Filters) -> list[Fact]:
+    """Facts with an attribute, restricted by --attribute and the filters (checked first)."""
+    facts = [f for f in select_facts(kb, filters) if f.attribute]
     known = {f.attribute for f in kb.facts.values() if f.attribute}
     for name in attributes:
         if name not in known:
-            close = suggest(name, sorted(a for a in known if a))
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            from kb.core.suggest import did_you_mean
+
+            hint = did_you_mean(name, sorted(a for a in known if a))
             raise UsageError(f"unknown attribute {name!r}{hint}")
     return [f for f in facts if not attributes or f.attribute in attributes]
 
@@ -250,18 +254,21 @@ def compare_subjects(
     kb: KnowledgeBase,
     subject_ids: Sequence[str],
     attributes: Sequence[str] = (),
-    topic: str | None = None,
+    filters: Filters = NO_FILTERS,
 ) -> Comparison:
-    facts = _selected(kb, attributes, topic)
+    facts = _selected(kb, attributes, filters)
     grouped = [[f for f in facts if f.subject == s] for s in subject_ids]
     columns = tuple(Column(s, kb.subjects[s].name, kb.subjects[s].kind) for s in subject_ids)
     return Comparison("subjects", columns, _rows(kb, grouped), kb)
 
 
 def compare_sources(
-    kb: KnowledgeBase, subject_id: str, attributes: Sequence[str] = (), topic: str | None = None
+    kb: KnowledgeBase,
+    subject_id: str,
+    attributes: Sequence[str] = (),
+    filters: Filters = NO_FILTERS,
 ) -> Comparison:
-    facts = [f for f in _selected(kb, attributes, topic) if f.subject == subject_id]
+    facts = [f for f in _selected(kb, attributes, filters) if f.subject == subject_id]
     rank = _rank(kb)
     used = {s for f in facts for s in f.sources}
 

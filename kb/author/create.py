@@ -8,10 +8,7 @@ ever replacing an existing file.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +16,7 @@ from typing import Any
 import tomli_w
 
 from kb.author.slug import propose_id
+from kb.core.atomic import write_atomic
 from kb.core.errors import KbError, UsageError
 from kb.entries.loading import KIND_DIRS, KnowledgeBase, discover, display_path
 from kb.entries.problems import ERROR, Problem
@@ -220,30 +218,10 @@ def check(kb: KnowledgeBase, kind: str, path: Path, text: str, snapshots: str | 
 def write_new(path: Path, text: str) -> None:
     """Write a file that must not exist yet: complete before it appears, never replacing one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        try:
-            os.link(temporary, path)  # fails, instead of replacing, when path exists
-        except FileExistsError:
-            raise KbError(f"{display_path(path)} already exists; nothing written") from None
-        except OSError:  # a file system without hard links: exclusive create instead
-            _write_exclusive(path, text)
-    finally:
-        with suppress(FileNotFoundError):
-            os.unlink(temporary)
-
-
-def _write_exclusive(path: Path, text: str) -> None:
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        write_atomic(path, text, exclusive=True)
     except FileExistsError:
         raise KbError(f"{display_path(path)} already exists; nothing written") from None
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-        stream.write(text)
 
 
 def create(

@@ -129,13 +129,15 @@ def list_command(
 
     Examples: kb list --subject spravato;  kb list --status refuted -f jsonl
     """
-    from kb.entries.selection import Filters, select_facts
+    from kb.entries.filters import Filters
+    from kb.entries.selection import select_facts
     from kb.render.facts import LIST_RENDERERS, Facts
 
     chosen, out = output_for(fmt, no_color)
     render = pick(LIST_RENDERERS, chosen, "list")
     kb = open_kb(kb_path)
-    facts = select_facts(kb, Filters(subject, topic, tag, source, status))
+    filters = Filters.of(subject=subject, topic=topic, tag=tag, source=source, status=status)
+    facts = select_facts(kb, filters)
     render(Facts(kb, facts), out)
     warn_skipped(kb)
     if not facts:
@@ -223,7 +225,12 @@ def compare_command(
         ),
     ] = None,
     topic: Annotated[
-        str | None, typer.Option(help="Only facts with this topic.", metavar="TOPIC")
+        list[str] | None,
+        typer.Option(
+            help="Only facts with this topic (repeatable: any of them).",
+            metavar="TOPIC",
+            show_default=False,
+        ),
     ] = None,
     fmt: FormatOpt = None,
     kb_path: KbOpt = None,
@@ -235,12 +242,13 @@ def compare_command(
     kb compare FACT-ID FACT-ID -f json
     """
     from kb.analysis.compare import compare
+    from kb.entries.filters import Filters
     from kb.render.compare import RENDERERS
 
     chosen, out = output_for(fmt, no_color)
     render = pick(RENDERERS, chosen, "compare")
     kb = open_kb(kb_path)
-    comparison = compare(kb, things, by.value, attribute or (), topic)
+    comparison = compare(kb, things, by.value, attribute or (), Filters.of(topic=topic))
     render(comparison, out)
     warn_skipped(kb)
     if not comparison.rows:
@@ -347,14 +355,12 @@ def search_command(
     kb search '"nasal spray"' --status refuted -f ids
     """
     from kb.cli.io import SearchRequest, run_search
+    from kb.entries.filters import Filters
 
+    filters = Filters.of(subject=subject, topic=topic, tag=tag, source=source, status=status)
     request = SearchRequest(
         " ".join(query),
-        subject,
-        topic,
-        tag,
-        source,
-        status,
+        filters,
         limit=None if show_all else limit,
         fmt=fmt,
         kb_path=kb_path,

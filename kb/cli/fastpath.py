@@ -13,17 +13,16 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kb.entries.filters import NAMES as FILTER_NAMES
+from kb.entries.filters import Filters
 from kb.render.base import Format
 
 if TYPE_CHECKING:
     from kb.cli.io import SearchRequest
 
+FILTER_OPTIONS = {f"--{name}": name for name in FILTER_NAMES}  # repeatable
 VALUE_OPTIONS = {
-    "--subject": "subject",
-    "--topic": "topic",
-    "--tag": "tag",
-    "--source": "source",
-    "--status": "status",
+    **FILTER_OPTIONS,
     "--limit": "limit",
     "-n": "limit",
     "--format": "fmt",
@@ -34,8 +33,8 @@ VALUE_OPTIONS = {
 FLAG_OPTIONS = {"--all": "show_all", "--no-color": "no_color"}
 
 
-def _split(args: list[str]) -> tuple[dict[str, str | bool], list[str]] | None:
-    options: dict[str, str | bool] = {}
+def _split(args: list[str]) -> tuple[dict[str, str | bool | list[str]], list[str]] | None:
+    options: dict[str, str | bool | list[str]] = {}
     words: list[str] = []
     tokens = iter(args)
     for token in tokens:
@@ -49,7 +48,12 @@ def _split(args: list[str]) -> tuple[dict[str, str | bool], list[str]] | None:
             value = inline or next(tokens, None)
             if value is None:
                 return None
-            options[VALUE_OPTIONS[name]] = value
+            if name in FILTER_OPTIONS:
+                values = options.setdefault(FILTER_OPTIONS[name], [])
+                assert isinstance(values, list)
+                values.append(value)
+            else:
+                options[VALUE_OPTIONS[name]] = value
         elif token.startswith("-") and token != "-":
             return None
         else:
@@ -73,13 +77,10 @@ def parse_search(args: list[str]) -> SearchRequest | None:
     if limit < 1:
         return None
     kb_path = _text(options, "kb_path")
+    filters = Filters.of(**{name: options.get(name) for name in FILTER_NAMES})  # type: ignore[arg-type]
     return SearchRequest(
         query=" ".join(words),
-        subject=_text(options, "subject"),
-        topic=_text(options, "topic"),
-        tag=_text(options, "tag"),
-        source=_text(options, "source"),
-        status=_text(options, "status"),
+        filters=filters,
         limit=None if options.get("show_all") else limit,
         fmt=fmt,
         kb_path=Path(kb_path) if kb_path is not None else None,
@@ -88,7 +89,7 @@ def parse_search(args: list[str]) -> SearchRequest | None:
     )
 
 
-def _text(options: dict[str, str | bool], key: str) -> str | None:
+def _text(options: dict[str, str | bool | list[str]], key: str) -> str | None:
     value = options.get(key)
     return value if isinstance(value, str) else None
 

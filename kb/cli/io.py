@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+from kb.entries.filters import Filters
 from kb.render.base import Format, Output, color_wanted, default_format, one_line, pick
 
 
@@ -52,11 +53,7 @@ class SearchRequest(NamedTuple):
     """Everything `kb search` was asked, however it was parsed."""
 
     query: str
-    subject: str | None = None
-    topic: str | None = None
-    tag: str | None = None
-    source: str | None = None
-    status: str | None = None
+    filters: Filters = Filters()
     limit: int | None = 10
     fmt: Format | None = None
     kb_path: Path | None = None
@@ -68,17 +65,14 @@ def run_search(request: SearchRequest) -> int:
     """Search, render, and return the exit code (domain errors propagate to the caller)."""
     from kb.entries.locate import find_kb
     from kb.render.search import RENDERERS
-    from kb.search.api import SearchFilters, search
+    from kb.search.api import search
 
     chosen, out = output_for(request.fmt, request.no_color)
     render = pick(RENDERERS, chosen, "search")
-    filters = SearchFilters(
-        request.subject, request.topic, request.tag, request.source, request.status
-    )
     result = search(
         find_kb(request.kb_path),
         request.query,
-        filters,
+        request.filters,
         limit=request.limit,
         index_dir=request.index_dir,
         highlight=chosen in (Format.rich, Format.json, Format.jsonl),

@@ -100,18 +100,34 @@ DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Check and print the entry instead of writing it.")
 ]
 
-# Filters shared by `kb list` and `kb search`.
+# Filters shared by `kb list`, `kb search` and `kb compare` (kb.entries.filters): each
+# repeatable; values of one filter combine with OR, different filters with AND.
 SubjectFilterOpt = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
-        "--subject", help="Subject id, name or alias.", autocompletion=complete_subject_ids
+        "--subject",
+        help="Subject id, name or alias (repeatable: any of them).",
+        autocompletion=complete_subject_ids,
+        show_default=False,
     ),
 ]
-TopicFilterOpt = Annotated[str | None, typer.Option("--topic", help="Topic from kb.toml.")]
-TagFilterOpt = Annotated[str | None, typer.Option("--tag", help="Tag.")]
+TopicFilterOpt = Annotated[
+    list[str] | None,
+    typer.Option("--topic", help="Topic from kb.toml (repeatable).", show_default=False),
+]
+TagFilterOpt = Annotated[
+    list[str] | None, typer.Option("--tag", help="Tag (repeatable).", show_default=False)
+]
 SourceFilterOpt = Annotated[
-    str | None, typer.Option("--source", help="Source id.", autocompletion=complete_source_ids)
+    list[str] | None,
+    typer.Option(
+        "--source",
+        help="Source id (repeatable).",
+        autocompletion=complete_source_ids,
+        show_default=False,
+    ),
 ]
 StatusFilterOpt = Annotated[
-    str | None, typer.Option("--status", help="established, contested or refuted.")
+    list[str] | None,
+    typer.Option("--status", help="Status from kb.toml (repeatable).", show_default=False),
 ]

@@ -37,11 +37,9 @@ class UnknownIdError(KbError):
     """One or more ids that are not in the knowledge base."""
 
     def __init__(self, kind: str, unknown: Sequence[str], suggestions: dict[str, list[str]]):
-        parts = []
-        for item in unknown:
-            close = suggestions.get(item) or []
-            hint = f" (did you mean: {', '.join(close)}?)" if close else ""
-            parts.append(f"unknown {kind} {item!r}{hint}")
+        from kb.core.suggest import hint
+
+        parts = [f"unknown {kind} {item!r}{hint(suggestions.get(item) or [])}" for item in unknown]
         super().__init__("; ".join(parts))
         self.kind, self.unknown, self.suggestions = kind, list(unknown), suggestions
 

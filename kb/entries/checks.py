@@ -6,12 +6,12 @@ These need nothing but the entry itself; cross-file rules live in kb.validate.va
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from kb.core.suggest import did_you_mean
 from kb.entries.schema import CONTROL_PATTERN, FIELDS_BY_KIND, ID_PATTERN, URL_PATTERN, Field
 from kb.entries.tomlpos import KeyPath
 
@@ -67,8 +67,7 @@ def _check_table(
     known = _known(fields)
     for key in data:
         if key not in known:
-            close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(key, list(known), limit=1)
             allowed = ", ".join(known)
             out.append(Issue((*at, key), "KB010", f"unknown key {key!r}{hint}; allowed: {allowed}"))
     for spec in fields:

@@ -18,6 +18,7 @@ from typing import Any
 
 from kb.core.errors import KbError
 from kb.entries.checks import check_entry
+from kb.entries.filters import Catalog
 from kb.entries.locate import SETTINGS_FILE, inside
 from kb.entries.models import (
     Fact,
@@ -270,6 +271,12 @@ class KnowledgeBase:
             else:
                 missing.append(fact_id)
         return found, missing
+
+    def catalog(self) -> Catalog:
+        """What filter values are checked against (reads every source and subject)."""
+        subjects = {s.id: s.names for s in self.subjects.values()}
+        settings = self.settings
+        return Catalog(subjects, settings.topics, settings.statuses, tuple(self.sources))
 
     def resolve_subject(self, name: str) -> Subject | None:
         """A subject by id, name or alias, case-insensitively."""

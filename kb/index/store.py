@@ -26,7 +26,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from kb.core.atomic import write_atomic
 from kb.core.errors import IndexUnavailableError
+from kb.entries.filters import Catalog
 from kb.index.damage import IndexDamaged
 from kb.index.fields import FORMAT
 from kb.index.scan import Listing, Stat, compact
@@ -102,6 +104,13 @@ class Manifest:
             self._listing = compact(self.files)
         return self._listing
 
+    def catalog(self) -> Catalog:
+        """What filter values are checked against, as the index recorded the KB."""
+        subjects = {
+            sid: (sid, info["name"], *info["aliases"]) for sid, info in self.subjects.items()
+        }
+        return Catalog(subjects, self.topics, self.statuses, self.sources)
+
     def dumps(self) -> bytes:
         listing = self.listing() if self._files is None else compact(self._files)
         data = {name: getattr(self, name) for name in self.FIELDS}
@@ -132,18 +141,6 @@ class Manifest:
             if not isinstance(getattr(manifest, name), dict):
                 raise IndexDamaged(f"manifest field {name} is not a table")
         return manifest
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
-    try:
-        with open(temp, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
 
 
 def fingerprint(directory: Path) -> dict[str, Stat]:

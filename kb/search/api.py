@@ -12,23 +12,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kb.core.errors import UsageError
+from kb.entries.filters import Filters, check_given, resolve
 from kb.index.damage import damage_errors, describe, unusable
 from kb.index.opening import Notify, Opened, Report, open_index
 from kb.index.store import Manifest
-from kb.search.limits import check_expansions, no_empty_filters
+from kb.search.limits import check_expansions
 from kb.search.query import Parsed, filter_query, parse, positive_terms
-
-
-class SearchFilters(NamedTuple):
-    """The --subject/--topic/--tag/--source/--status options (checked against the index's
-    record of the KB, so that no entry file is parsed)."""
-
-    subject: str | None = None
-    topic: str | None = None
-    tag: str | None = None
-    source: str | None = None
-    status: str | None = None
 
 
 # Hit and SearchResult are plain classes: `dataclasses` would cost every search ~7 ms of imports.
@@ -75,43 +64,10 @@ class SearchResult:
         return self.query != self.asked
 
 
-def _unknown(
-    kind: str, value: str, allowed: list[str], shown: list[str] | None = None
-) -> UsageError:
-    """A usage error with close matches among `allowed` (shown as the same item of `shown`)."""
-    import difflib
-
-    close = difflib.get_close_matches(value, allowed, n=3, cutoff=0.6)
-    names = dict(zip(allowed, shown or allowed, strict=True))
-    hint = f"; did you mean {', '.join(names[c] for c in close)}?" if close else ""
-    return UsageError(f"unknown {kind} {value!r}{hint}")
-
-
-def resolve_filters(filters: SearchFilters, manifest: Manifest) -> Any | None:
-    """The filters as a Whoosh query; usage errors for unknown values (subject aliases ok)."""
-    subject = filters.subject
-    if subject is not None:
-        wanted = subject.casefold()
-        found = [
-            sid
-            for sid, info in manifest.subjects.items()
-            if wanted in (n.casefold() for n in (sid, info["name"], *info["aliases"]))
-        ]
-        if not found:
-            names: dict[str, str] = {}
-            for sid, info in sorted(manifest.subjects.items()):
-                for name in (sid, info["name"], *info["aliases"]):
-                    names.setdefault(name.casefold(), name)
-            raise _unknown("subject", subject.casefold(), list(names), list(names.values()))
-        subject = subject if subject in manifest.subjects else found[0]
-    for value, kind, allowed in (
-        (filters.topic, "topic", manifest.topics),
-        (filters.status, "status", manifest.statuses),
-        (filters.source, "source", sorted(manifest.sources)),
-    ):
-        if value is not None and value not in allowed:
-            raise _unknown(kind, value, list(allowed))
-    return filter_query(subject, filters.topic, filters.tag, filters.source, filters.status)
+def resolve_filters(filters: Filters, manifest: Manifest) -> Any | None:
+    """The filters as a Whoosh query, checked against the index's record of the KB (so that
+    no entry file is parsed); UsageError for an unknown value."""
+    return filter_query(resolve(filters, manifest.catalog())) if filters else None
 
 
 class _Wanted(NamedTuple):
@@ -140,9 +96,7 @@ def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit
     return hits
 
 
-def _search_once(
-    opened: Opened, text: str, filters: SearchFilters, wanted: _Wanted
-) -> SearchResult:
+def _search_once(opened: Opened, text: str, filters: Filters, wanted: _Wanted) -> SearchResult:
     where = resolve_filters(filters, opened.manifest)
     parsed = parse(text)
     with opened.index.searcher() as searcher:
@@ -189,7 +143,7 @@ def _highlight(hits: list[Hit], terms: dict[str, set[str]]) -> None:
 def search(
     root: Path,
     text: str,
-    filters: SearchFilters | None = None,
+    filters: Filters | None = None,
     *,
     limit: int | None = 10,
     index_dir: str | None = None,
@@ -202,11 +156,9 @@ def search(
 
     `records=False` keeps only the id, score and statement of each hit (what `ids` and
     `plain` show), so that even `--all` on a large KB holds little in memory."""
-    filters = filters or SearchFilters()
+    filters = filters or Filters()
     wanted = _Wanted(limit, highlight, count, records)
-    no_empty_filters(
-        **filters._asdict()
-    )  # bad filters and queries are reported before any index work
+    check_given(filters)  # bad filters and queries are reported before any index work
     parse(text)
     opened = open_index(root, index_dir, notify=notify)
     for attempt in ("verify", "rebuild", None):

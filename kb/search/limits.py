@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from kb.core.errors import QueryError, UsageError
+from kb.core.errors import QueryError
 from kb.index.fields import FIELD_ALIASES, USER_FIELDS
 
 MAX_CHARS = 500  # characters in a query
@@ -16,14 +16,6 @@ MAX_DEPTH = 8  # nested parentheses
 MAX_FUZZY = 2  # edit distance of `term~N`
 MIN_LITERAL = 2  # characters before the first wildcard
 MAX_EXPANSIONS = 200  # index terms one wildcard or fuzzy term may stand for, per field
-
-
-def no_empty_filters(**filters: str | None) -> None:
-    """An empty --subject/--topic/--tag/--source/--status value (given by option name) is a
-    mistake, not a filter (exit 2), for kb list and kb search alike."""
-    for name, value in filters.items():
-        if value is not None and not value.strip():
-            raise UsageError(f"--{name} needs a value")
 
 
 def check_text(text: str) -> None:

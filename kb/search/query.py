@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from kb.core.errors import QueryError
+from kb.entries.filters import Resolved
 from kb.index.fields import DEFAULT_FIELDS, FIELD_ALIASES, USER_FIELDS, schema
 from kb.search.limits import check_query, check_text
 
@@ -211,27 +212,21 @@ def positive_terms(query: Any, reader: Any) -> dict[str, set[str]]:
     return found
 
 
-def filter_query(
-    subject: str | None = None,
-    topic: str | None = None,
-    tag: str | None = None,
-    source: str | None = None,
-    status: str | None = None,
-) -> Any | None:
-    """The filters of the command line as one query (values already checked)."""
-    from whoosh.query import And, Term
+def filter_query(filters: Resolved) -> Any | None:
+    """Resolved filters as one query: every filter given, each any of its values."""
+    from whoosh.query import And, Or, Term
 
-    terms = [
-        Term(field, value if field.endswith("_id") else value.lower())
-        for field, value in (
-            ("subject_id", subject),
-            ("topic", topic),
-            ("tag", tag),
-            ("source_id", source),
-            ("status", status),
-        )
-        if value is not None
-    ]
-    if not terms:
+    clauses = []
+    for field, values in (
+        ("subject_id", filters.subject),
+        ("topic", {v.lower() for v in filters.topic}),
+        ("tag", filters.tag),
+        ("source_id", filters.source),
+        ("status", {v.lower() for v in filters.status}),
+    ):
+        terms = [Term(field, value) for value in sorted(values)]
+        if terms:
+            clauses.append(terms[0] if len(terms) == 1 else Or(terms))
+    if not clauses:
         return None
-    return terms[0] if len(terms) == 1 else And(terms)
+    return clauses[0] if len(clauses) == 1 else And(clauses)

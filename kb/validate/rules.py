@@ -8,11 +8,11 @@ to worker processes: facts are checked where they are parsed (see kb.validate.po
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from kb.core.suggest import did_you_mean
 from kb.entries.loading import RawEntry, display_path
 from kb.entries.models import Settings
 from kb.entries.problems import Problem, problem
@@ -80,8 +80,7 @@ def _vocabularies(
         values = data.get(key, [])
         for value in values if isinstance(values, list) else [values]:
             if isinstance(value, str) and value not in allowed:
-                close = difflib.get_close_matches(value, allowed, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(value, allowed, limit=1)
                 message = f"{key} {value!r} is not in kb.toml {vocabulary}{hint}"
                 found.append(located.at((key,), "KB033", message))
 
@@ -140,6 +139,4 @@ def _checksum(
 
 
 def missing(kind: str, value: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown {kind} {value!r}{hint}"
+    return f"unknown {kind} {value!r}{did_you_mean(value, known, limit=1)}"

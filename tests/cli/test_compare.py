@@ -164,12 +164,16 @@ def test_facts_json_and_rich(runner: CliRunner, kb: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "text"),
     [
-        (["widgetoll", "gadgetine"], 1, "unknown subject or fact 'widgetoll' (did you mean: "),
+        (
+            ["widgetoll", "gadgetine"],
+            1,
+            "unknown subject or fact 'widgetoll' (did you mean 'widgetol'",
+        ),
         (["widgetol"], 2, "at least two different subjects"),
         (["widgetol", "widgetol-weaker"], 2, "cannot compare subjects with facts"),
         (["widgetol", "gadgetine", "--by", "source"], 2, "ONE subject"),
         (["widgetol-weaker", "--by", "source"], 2, "not facts"),
-        (["widgetol", "gadgetine", "--attribute", "potncy"], 2, "did you mean potency"),
+        (["widgetol", "gadgetine", "--attribute", "potncy"], 2, "did you mean 'potency'"),
         (["widgetol", "gadgetine", "--topic", "nope"], 2, "unknown topic"),
         (["widgetol", "gadgetine", "-f", "ids"], 2, "does not support --format ids"),
         (["widgetol", "gadgetine", "--by", "sauce"], 2, ""),

@@ -34,6 +34,7 @@ CASES = [
     ["-n", "2", "--subject", "spravato", "--topic", "risks", "dose"],
     ["--all", "--status", "contested", "--tag", "fda", "--source", "x", "approval"],
     ["--kb", "some/where", "--index-dir", "/tmp/i", "--no-color", "--", "-dash", "word"],
+    ["--status", "contested", "x", "--status=refuted", "--tag", "a", "--tag", "B"],
 ]
 
 

@@ -176,8 +176,8 @@ def test_a_suggestion_that_finds_nothing_either(runner: CliRunner, mini_kb: Path
         (["*amine"], "leading wildcards are not supported"),
         (["widgetol~5"], "fuzzy distance 5"),
         (["x" * 10_000], "the limit is"),
-        (["bladder", "--subject", "widgetoll"], "did you mean widgetol"),
-        (["bladder", "--topic", "risk"], "did you mean risks"),
+        (["bladder", "--subject", "widgetoll"], "did you mean 'widgetol'"),
+        (["bladder", "--topic", "risk"], "did you mean 'risks'"),
         (["bladder", "-f", "toml"], "search does not support --format toml"),
     ],
 )

@@ -80,7 +80,7 @@ def test_list_filters_by_subject_alias_and_status(runner: CliRunner, mini_kb: Pa
 def test_list_unknown_subject_is_usage_error(runner: CliRunner, mini_kb: Path) -> None:
     result = runner.invoke(app, ["list", "--subject", "widgetoll", "--kb", str(mini_kb)])
     assert result.exit_code == 2
-    assert "did you mean widgetol" in result.stderr
+    assert "did you mean 'widgetol'" in result.stderr
 
 
 def test_list_nothing_found_exits_1(runner: CliRunner, mini_kb: Path) -> None:
@@ -136,3 +136,14 @@ def test_show_with_only_blank_ids_says_so(
     result = runner.invoke(app, [*args, "--kb", str(mini_kb)], input=stdin)
     assert result.exit_code == 1
     assert "no fact ids given" in result.stderr
+
+
+def test_repeated_filters_combine_with_or_and_ignore_case(runner: CliRunner, mini_kb: Path) -> None:
+    def listed(*options: str) -> set[str]:
+        result = runner.invoke(app, ["list", "--kb", str(mini_kb), "-f", "ids", *options])
+        return set(result.stdout.split())
+
+    one, other = listed("--topic", "risks"), listed("--topic", "regulation")
+    assert one and other
+    assert listed("--topic", "risks", "--topic", "REGULATION") == one | other
+    assert listed("--topic", "risks", "--subject", "widgetol") <= one

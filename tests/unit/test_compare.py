@@ -10,6 +10,7 @@ import pytest
 from kb.analysis.compare import Comparison, Row, compare
 from kb.analysis.factdiff import normalise, word_diff
 from kb.core.errors import UnknownIdError, UsageError
+from kb.entries.filters import Filters
 from kb.entries.loading import load
 
 
@@ -133,7 +134,7 @@ def test_attribute_and_topic_restrict_rows(kb_root: Path) -> None:
     kb = load(kb_root)
     only = compare(kb, ["widgetol", "gadgetine"], attributes=["potency"])
     assert [r.attribute for r in only.rows] == ["potency"]
-    regulation = compare(kb, ["widgetol", "gadgetine"], topic="regulation")
+    regulation = compare(kb, ["widgetol", "gadgetine"], filters=Filters.of(topic="regulation"))
     assert [r.attribute for r in regulation.rows] == ["legal-schedule"]
 
 
@@ -198,10 +199,14 @@ def test_word_diff_marks_inserted_words() -> None:
         (["widgetol", "widgetol-schedule-iv"], {}, "cannot compare subjects with facts"),
         (["widgetol", "gadgetine"], {"by": "source"}, "ONE subject"),
         (["widgetol-schedule-iv", "gadgetine-stronger"], {"by": "source"}, "not facts"),
-        (["widgetol-schedule-iv", "gadgetine-stronger"], {"topic": "risks"}, "not facts"),
+        (
+            ["widgetol-schedule-iv", "gadgetine-stronger"],
+            {"filters": Filters.of(topic="risks")},
+            "not facts",
+        ),
         (["widgetol-schedule-iv"], {}, "at least two different facts"),
-        (["widgetol", "gadgetine"], {"attributes": ["potencyy"]}, "did you mean potency"),
-        (["widgetol", "gadgetine"], {"topic": "nope"}, "unknown topic"),
+        (["widgetol", "gadgetine"], {"attributes": ["potencyy"]}, "did you mean 'potency'"),
+        (["widgetol", "gadgetine"], {"filters": Filters.of(topic="nope")}, "unknown topic"),
         ([" ", ""], {}, "nothing to compare"),
     ],
 )

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from kb.core.errors import IndexUnavailableError
+from kb.entries.filters import Filters
 from kb.index import opening as freshness
 from kb.index.store import MARKER, Store
-from kb.search.api import SearchFilters, index, search
+from kb.search.api import index, search
 
 
 def ids(root: Path, query: str, **options: object) -> list[str]:
@@ -110,7 +111,7 @@ def test_a_subject_change_reindexes_its_facts(mini_kb: Path) -> None:
     found = ids(mini_kb, "doohickey")
     assert len(found) == 4 and all(i.startswith("widgetol-") for i in found)
     assert ids(mini_kb, "subject:doohickey") == sorted(found)
-    assert ids(mini_kb, "bladder", filters=SearchFilters(subject="Doohickey")) == [
+    assert ids(mini_kb, "bladder", filters=Filters.of(subject="Doohickey")) == [
         "widgetol-bladder-damage"
     ]
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.search.api import SearchFilters, SearchResult, search
+from kb.entries.filters import Filters
+from kb.search.api import SearchResult, search
 from tests.conftest import SHIPPED_KB
 
 
@@ -17,7 +18,7 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def run(index_dir: str, text: str, limit: int = 5, **filters: str) -> SearchResult:
-    return search(SHIPPED_KB, text, SearchFilters(**filters), limit=limit, index_dir=index_dir)
+    return search(SHIPPED_KB, text, Filters.of(**filters), limit=limit, index_dir=index_dir)
 
 
 def text_of(hit: object) -> str:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from kb.core.errors import QueryError, UsageError
+from kb.entries.filters import Filters
 from kb.search import limits as querylimits
-from kb.search.api import SearchFilters, search
+from kb.search.api import search
 from kb.search.query import parse
 from tests.conftest import MINI_KB
 
@@ -23,7 +24,7 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 def ids(kb: tuple[Path, str], text: str, **filters: str) -> list[str]:
     root, index_dir = kb
-    result = search(root, text, SearchFilters(**filters), limit=None, index_dir=index_dir)
+    result = search(root, text, Filters.of(**filters), limit=None, index_dir=index_dir)
     return [hit.id for hit in result.hits]
 
 
@@ -117,10 +118,10 @@ def test_filters_restrict_results(kb: tuple[Path, str]) -> None:
     [
         (
             {"subject": "Widgetoll"},
-            "unknown subject 'widgetoll'; did you mean widgetol, widget pill?",
+            "unknown subject 'Widgetoll' (did you mean 'widgetol'?)",
         ),
-        ({"topic": "risk"}, "unknown topic 'risk'; did you mean risks?"),
-        ({"status": "refute"}, "unknown status 'refute'; did you mean refuted?"),
+        ({"topic": "risk"}, "unknown topic 'risk' (did you mean 'risks'?)"),
+        ({"status": "refute"}, "unknown status 'refute' (did you mean 'refuted'?)"),
         ({"source": "alpha"}, "unknown source 'alpha'"),
     ],
 )
@@ -277,6 +278,6 @@ def test_the_count_of_matches_is_the_number_of_hits(
     kb: tuple[Path, str], text: str, filters: dict[str, str]
 ) -> None:
     root, index_dir = kb
-    counted = search(root, text, SearchFilters(**filters), limit=1, index_dir=index_dir, count=True)
+    counted = search(root, text, Filters.of(**filters), limit=1, index_dir=index_dir, count=True)
     assert counted.total == len(ids(kb, text, **filters))
     assert counted.total is not None and counted.total >= len(counted.hits)
