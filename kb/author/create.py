@@ -18,10 +18,12 @@ import tomli_w
 from kb.author.slug import propose_id
 from kb.core.atomic import write_atomic
 from kb.core.errors import KbError, UsageError
-from kb.entries.loading import KIND_DIRS, KnowledgeBase, discover, display_path
+from kb.entries.kinds import FOLDERS, EntryKind
+from kb.entries.loading import KnowledgeBase, display_path
 from kb.entries.problems import ERROR, Problem
 from kb.entries.schema import FIELDS_BY_KIND, ID_MAX, ID_PATTERN
 from kb.entries.snapshots import SnapshotStore, snapshots_dir
+from kb.entries.walk import find
 from kb.validate.pending import pending_entry, validate_pending
 
 # Values each kind needs before an entry can be built (the id is proposed when not given).
@@ -141,7 +143,7 @@ def existing_path(kb: KnowledgeBase, kind: str, entry_id: str) -> Path | None:
     """The file already holding an entry of this kind and id (by file name), if any."""
     if kind == "fact":
         return kb.fact_paths.get(entry_id)
-    return next((p for p in discover(kb.root, kind) if p.stem == entry_id), None)
+    return find(kb.root, EntryKind(kind), entry_id)
 
 
 def target_path(kb: KnowledgeBase, kind: str, data: dict[str, Any]) -> Path:
@@ -153,7 +155,7 @@ def target_path(kb: KnowledgeBase, kind: str, data: dict[str, Any]) -> Path:
         raise UsageError(f"id {entry_id!r} is not kebab-case ([a-z0-9]+(-[a-z0-9]+)*); pass --id")
     if len(entry_id) > ID_MAX:
         raise UsageError(f"id {entry_id!r} is longer than {ID_MAX} characters")
-    folder = kb.root / KIND_DIRS[kind]
+    folder = kb.root / FOLDERS[EntryKind(kind)]
     if kind != "fact":
         return folder / f"{entry_id}.toml"
     topics = data.get("topics") or [""]

@@ -32,6 +32,7 @@ from kb.cli.options import (
     open_kb,
     warn_skipped,
 )
+from kb.core.suggest import hint
 from kb.render.base import pick
 
 app = typer.Typer(
@@ -104,9 +105,7 @@ def show_command(
                 f"fact {unknown!r} cannot be shown: its file is invalid: {why} (run kb validate)"
             )
             continue
-        close = found.suggestions.get(unknown)
-        hint = f"; did you mean: {', '.join(close)}?" if close else ""
-        message(f"unknown fact id {unknown!r}{hint}")
+        message(f"unknown fact id {unknown!r}{hint(found.suggestions.get(unknown) or [])}")
     if found.unknown or not found.found:
         if not found.unknown and not found.found:  # nothing but blank lines or arguments
             message("no fact ids given")

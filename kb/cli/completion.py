@@ -26,9 +26,10 @@ def _root(ctx: typer.Context | None) -> Path | None:
 
 def entry_ids(root: Path, kind: str) -> list[str]:
     """Ids of one kind of entry, from file names, sorted and without duplicates."""
-    from kb.entries.loading import discover
+    from kb.entries.kinds import EntryKind
+    from kb.entries.walk import paths_of
 
-    return sorted({path.stem for path in discover(root, kind)})
+    return sorted({path.stem for path in paths_of(root, EntryKind(kind))})
 
 
 def _matching(ctx: typer.Context | None, kinds: tuple[str, ...], incomplete: str) -> list[str]:

@@ -86,6 +86,10 @@ def run_search(request: SearchRequest) -> int:
     render(result, out)
     if result.hits:
         return 0
-    hint = f"; did you mean {result.suggestion!r}?" if result.suggestion else ""
-    message(f"no facts match {result.asked!r}{hint}", "")
+    from kb.core.suggest import hint
+
+    message(
+        f"no facts match {result.asked!r}{hint([result.suggestion] if result.suggestion else [])}",
+        "",
+    )
     return 1

@@ -10,16 +10,16 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from kb.core.errors import KbError
 from kb.entries.checks import check_entry
 from kb.entries.filters import Catalog
-from kb.entries.locate import SETTINGS_FILE, inside
+from kb.entries.kinds import SETTINGS_FILE, EntryKind
 from kb.entries.models import (
     Fact,
     Settings,
@@ -30,12 +30,11 @@ from kb.entries.models import (
     source_from_dict,
     subject_from_dict,
 )
-from kb.entries.ondemand import Entries, find_entry
 from kb.entries.problems import Problem, problem
 from kb.entries.schema import MAX_FILE_BYTES
 from kb.entries.tomlpos import Positions
+from kb.entries.walk import find, paths_of
 
-KIND_DIRS = {"source": "sources", "subject": "subjects", "fact": "facts"}
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -63,48 +62,6 @@ class RawEntry:
     @property
     def ok(self) -> bool:
         return self.data is not None and not any(p.severity == "error" for p in self.problems)
-
-
-def _walk_toml(directory: Path, recursive: bool, root: Path) -> Iterator[Path]:
-    try:
-        with os.scandir(directory) as scan:
-            items = sorted(scan, key=lambda e: e.name)
-    except OSError:
-        return
-    for item in items:
-        if item.name.startswith("."):
-            continue
-        if item.is_dir(follow_symlinks=False):
-            if recursive:
-                yield from _walk_toml(Path(item.path), recursive, root)
-        elif item.name.endswith(".toml"):
-            if item.is_symlink() and not inside(root, item.path):
-                continue  # a link out of the KB is never read (kb validate calls it stray)
-            yield Path(item.path)
-
-
-def discover(root: Path, kind: str) -> Iterator[Path]:
-    """Entry files of one kind, in a stable order."""
-    yield from _walk_toml(root / KIND_DIRS[kind], kind == "fact", root)
-
-
-def kind_of(root: Path, path: Path) -> str | None:
-    """The entry kind a file is by its place in the KB, or None for a stray file."""
-    try:
-        parts = path.resolve().relative_to(root.resolve()).parts
-    except ValueError:
-        return None
-    return kind_of_parts(parts)
-
-
-def kind_of_parts(parts: tuple[str, ...]) -> str | None:
-    """The entry kind of a file by its path parts relative to the KB root."""
-    if parts == (SETTINGS_FILE,):
-        return "kb"
-    for kind, folder in KIND_DIRS.items():
-        if len(parts) >= 2 and parts[0] == folder and (kind == "fact" or len(parts) == 2):
-            return kind
-    return None
 
 
 def _decode(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
@@ -207,6 +164,42 @@ def read_settings(root: Path) -> Settings:
     return settings_from_dict(entry.data)
 
 
+T = TypeVar("T")
+
+
+class Entries(Mapping[str, T], Generic[T]):
+    """Sources or subjects by id, read on demand (see the module docstring)."""
+
+    def __init__(
+        self, load_one: Callable[[str], T | None], load_all: Callable[[], dict[str, T]]
+    ) -> None:
+        self._load_one, self._load_all = load_one, load_all
+        self._all: dict[str, T] | None = None
+        self._some: dict[str, T | None] = {}
+
+    def __getitem__(self, entry_id: str) -> T:
+        if self._all is not None:
+            return self._all[entry_id]
+        if entry_id not in self._some:
+            self._some[entry_id] = self._load_one(entry_id)
+        found = self._some[entry_id]
+        if found is None:
+            raise KeyError(entry_id)
+        return found
+
+    def everything(self) -> dict[str, T]:
+        """Every entry, read now if not read yet."""
+        if self._all is None:
+            self._all = self._load_all()
+        return self._all
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.everything())
+
+    def __len__(self) -> int:
+        return len(self.everything())
+
+
 _BUILDERS = {"fact": fact_from_dict, "source": source_from_dict, "subject": subject_from_dict}
 
 
@@ -218,28 +211,28 @@ class KnowledgeBase:
         self.root = root
         self.settings = read_settings(root)
         self.problems: list[Problem] = []
-        self.sources: Entries[Source] = self._entries("source")
-        self.subjects: Entries[Subject] = self._entries("subject")
+        self.sources: Entries[Source] = self._entries(EntryKind.SOURCE)
+        self.subjects: Entries[Subject] = self._entries(EntryKind.SUBJECT)
 
-    def _entries(self, kind: str) -> Entries[Any]:
+    def _entries(self, kind: EntryKind) -> Entries[Any]:
         """Sources or subjects: read one at a time when asked for by id, else all at once."""
         return Entries(
             lambda entry_id: self._load_one(kind, entry_id), lambda: self._load_kind(kind)
         )
 
-    def _load_one(self, kind: str, entry_id: str) -> Any | None:
-        path = find_entry(self.root, KIND_DIRS[kind], entry_id, kind == "fact")
+    def _load_one(self, kind: EntryKind, entry_id: str) -> Any | None:
+        path = find(self.root, kind, entry_id)
         return self._load_kind(kind, [path]).get(entry_id) if path is not None else None
 
     def fact_path(self, fact_id: str) -> Path | None:
         """The file of one fact, found without listing every fact file (unless they were)."""
         if "fact_paths" in self.__dict__:
             return self.fact_paths.get(fact_id)
-        return find_entry(self.root, KIND_DIRS["fact"], fact_id, True)
+        return find(self.root, EntryKind.FACT, fact_id)
 
-    def _load_kind(self, kind: str, paths: Iterable[Path] | None = None) -> dict[str, Any]:
+    def _load_kind(self, kind: EntryKind, paths: Iterable[Path] | None = None) -> dict[str, Any]:
         loaded: dict[str, Any] = {}
-        for path in paths if paths is not None else discover(self.root, kind):
+        for path in paths if paths is not None else paths_of(self.root, kind):
             entry = read_entry(path, kind)
             self.problems.extend(p for p in entry.problems if p.severity == "error")
             if entry.ok and entry.data is not None and entry.data["id"] not in loaded:
@@ -250,13 +243,13 @@ class KnowledgeBase:
     def fact_paths(self) -> dict[str, Path]:
         """Fact id (the file stem) to file, without parsing anything."""
         paths: dict[str, Path] = {}
-        for path in discover(self.root, "fact"):
+        for path in paths_of(self.root, EntryKind.FACT):
             paths.setdefault(path.stem, path)
         return paths
 
     @cached_property
     def facts(self) -> dict[str, Fact]:
-        facts: dict[str, Fact] = self._load_kind("fact", self.fact_paths.values())
+        facts: dict[str, Fact] = self._load_kind(EntryKind.FACT, self.fact_paths.values())
         return facts
 
     def get_facts(self, ids: Iterable[str]) -> tuple[dict[str, Fact], list[str]]:
@@ -265,7 +258,7 @@ class KnowledgeBase:
         missing: list[str] = []
         for fact_id in ids:
             path = self.fact_path(fact_id)
-            loaded = self._load_kind("fact", [path]) if path else {}
+            loaded = self._load_kind(EntryKind.FACT, [path]) if path else {}
             if fact_id in loaded:
                 found[fact_id] = loaded[fact_id]
             else:

@@ -7,15 +7,7 @@ import os
 from pathlib import Path
 
 from kb.core.errors import KbNotFoundError
-
-SETTINGS_FILE = "kb.toml"
-
-
-def inside(root: Path | str, path: str) -> bool:
-    """Whether path, with every link resolved, is below root (links out of a KB are never
-    read: kb.entries.loading, kb.index.scan)."""
-    real_root = os.path.realpath(root)
-    return os.path.realpath(path).startswith(real_root.rstrip(os.sep) + os.sep)
+from kb.entries.kinds import SETTINGS_FILE
 
 
 def shipped_kb() -> Path | None:

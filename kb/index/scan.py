@@ -2,8 +2,7 @@
 
 A scan maps each entry file (its path relative to the KB root, with `/`) to `(size, mtime_ns)`.
 Comparing two scans gives the files added, changed and removed since the index was updated.
-The same files as kb.entries.loading finds: kb.toml, sources/*.toml, subjects/*.toml and
-facts/**/*.toml, skipping names that start with a dot.
+The files are those of kb.entries.walk, the walker every command uses.
 
 `listing` is the same scan in a compact form (paths in walk order, NUL-separated, and their
 sizes and mtimes as one array of 64-bit integers): what the index manifest stores, so that
@@ -13,17 +12,15 @@ checking a 100k-file KB is a string and a buffer comparison instead of building 
 
 from __future__ import annotations
 
-import os
 from array import array
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from kb.entries.locate import inside
+from kb.entries.kinds import EntryKind, kind_at
+from kb.entries.walk import walk_stats
 
 Stat = tuple[int, int]  # (size, mtime_ns)
-SETTINGS = "kb.toml"
-KIND_OF_DIR = {"sources": "source", "subjects": "subject", "facts": "fact"}
 
 
 class Listing(NamedTuple):
@@ -50,72 +47,9 @@ def compact(files: Mapping[str, Stat]) -> Listing:
 
 
 def listing(root: Path) -> Listing:
-    """Every entry file of the KB with its size and mtime, in compact form."""
-    paths: list[str] = []
-    stats: list[int] = []
-    base = str(root)
-    try:
-        info = os.stat(os.path.join(base, SETTINGS))
-        paths.append(SETTINGS)
-        stats += (info.st_size, info.st_mtime_ns)
-    except OSError:
-        pass
-    for folder in KIND_OF_DIR:
-        _walk(os.path.join(base, folder), f"{folder}/", folder == "facts", paths, stats, base)
+    """Every entry file of the KB with its size and mtime, in compact form (kb.entries.walk)."""
+    paths, stats = walk_stats(root)
     return Listing("\0".join(paths), array("q", stats).tobytes())
-
-
-_BY_FD = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
-
-
-def _walk(
-    directory: str, prefix: str, recursive: bool, paths: list[str], stats: list[int], root: str
-) -> None:
-    """Add the entry files under `directory` to `paths` and `stats`. Where the platform allows,
-    the directory is read through a file descriptor, so that each stat looks up one name
-    instead of the whole path (about an eighth faster at 100k files)."""
-    try:
-        handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY) if _BY_FD else None
-    except OSError:
-        return
-    try:
-        _read(directory, handle, prefix, recursive, paths, stats, root)
-    finally:
-        if handle is not None:
-            os.close(handle)
-
-
-def _read(
-    directory: str,
-    handle: int | None,
-    prefix: str,
-    recursive: bool,
-    paths: list[str],
-    stats: list[int],
-    root: str,
-) -> None:
-    try:
-        scan = os.scandir(directory if handle is None else handle)
-    except OSError:
-        return
-    with scan:
-        for item in scan:
-            name = item.name
-            if name.startswith("."):
-                continue
-            try:
-                if item.is_dir(follow_symlinks=False):
-                    if recursive:
-                        inner = os.path.join(directory, name)
-                        _walk(inner, f"{prefix}{name}/", recursive, paths, stats, root)
-                elif name.endswith(".toml"):
-                    if item.is_symlink() and not inside(root, os.path.join(directory, name)):
-                        continue  # links out of the KB are never indexed
-                    info = item.stat()
-                    paths.append(prefix + name)
-                    stats += (info.st_size, info.st_mtime_ns)
-            except OSError:  # vanished or unreadable while walking: as if absent
-                continue
 
 
 def scan(root: Path) -> dict[str, Stat]:
@@ -123,11 +57,11 @@ def scan(root: Path) -> dict[str, Stat]:
     return listing(root).as_dict()
 
 
-def kind_of(relpath: str) -> str:
-    """`fact`, `subject`, `source` or `kb` (kb.toml) for a path from `scan`."""
-    if relpath == SETTINGS:
-        return "kb"
-    return KIND_OF_DIR[relpath.split("/", 1)[0]]
+def kind_of(relpath: str) -> EntryKind:
+    """The kind of an entry file listed by the walk (kb.toml: `kb`)."""
+    kind = kind_at(relpath)
+    assert kind is not None, relpath
+    return kind
 
 
 class Changes:

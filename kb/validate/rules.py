@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kb.core.suggest import did_you_mean
+from kb.entries.kinds import EntryKind
 from kb.entries.loading import RawEntry, display_path
 from kb.entries.models import Settings
 from kb.entries.problems import Problem, problem
@@ -32,7 +33,7 @@ class Context:
     """What the per-entry rules need to know about the whole KB."""
 
     settings: Settings | None  # None: kb.toml is missing or invalid (vocabularies unchecked)
-    ids: dict[str, frozenset[str]]  # entry ids (file names) by kind
+    ids: dict[EntryKind, frozenset[str]]  # entry ids (file names) by kind
     snapshots: dict[str, str]  # source id -> the snapshot file it names
     store: SnapshotStore | None  # None: no snapshots directory (quotes and checksums unchecked)
 
@@ -86,20 +87,23 @@ def _vocabularies(
 
 
 def _fact_refs(
-    data: dict[str, Any], located: Located, ids: dict[str, frozenset[str]], found: list[Problem]
+    data: dict[str, Any],
+    located: Located,
+    ids: dict[EntryKind, frozenset[str]],
+    found: list[Problem],
 ) -> None:
     subject = data.get("subject")
-    if isinstance(subject, str) and subject not in ids["subject"]:
-        message = missing("subject", subject, ids["subject"])
+    if isinstance(subject, str) and subject not in ids[EntryKind.SUBJECT]:
+        message = missing("subject", subject, ids[EntryKind.SUBJECT])
         found.append(located.at(("subject",), "KB030", message))
     for related in string_items(data.get("related")):
-        if related not in ids["fact"]:
-            message = missing("related fact", related, ids["fact"])
+        if related not in ids[EntryKind.FACT]:
+            message = missing("related fact", related, ids[EntryKind.FACT])
             found.append(located.at(("related",), "KB032", message))
     for index, prov in enumerate(table_items(data.get("provenance"))):
         source = prov.get("source")
-        if isinstance(source, str) and source not in ids["source"]:
-            message = missing("source", source, ids["source"])
+        if isinstance(source, str) and source not in ids[EntryKind.SOURCE]:
+            message = missing("source", source, ids[EntryKind.SOURCE])
             found.append(located.at(("provenance", index, "source"), "KB031", message))
 
 

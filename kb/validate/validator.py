@@ -12,21 +12,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from kb.core.errors import UsageError
-from kb.entries.loading import KIND_DIRS, RawEntry, display_path, kind_of, kind_of_parts, read_entry
-from kb.entries.locate import SETTINGS_FILE
+from kb.entries.kinds import ENTRY_KINDS, SETTINGS_FILE, EntryKind, kind_at
+from kb.entries.loading import RawEntry, display_path, read_entry
 from kb.entries.models import Settings, settings_from_dict
 from kb.entries.problems import ERROR, NOTICE, WARNING, Problem, problem
 from kb.entries.snapshots import SnapshotStore, snapshots_dir
+from kb.entries.walk import inside, walk
 from kb.validate.pool import CheckedFacts, check_facts
 from kb.validate.rules import Context, Located, entry_rules
 from kb.validate.similarity import string_items, table_items
-
-Parts = tuple[str, ...]  # a file's path below the KB root, as parts
 
 
 @dataclass
@@ -54,43 +52,13 @@ class ValidationResult:
         }
 
 
-def _all_files(root: Path) -> Iterator[tuple[Parts, str | None]]:
-    """Every .toml file below the KB root, as path parts, with its kind (None: stray)."""
-    yield (SETTINGS_FILE,), "kb"
-    found: list[tuple[Parts, bool]] = []
-    _scan_toml(root, (), found)
-    for parts, is_link in found:  # in sorted order already
-        kind = kind_of(root, root.joinpath(*parts)) if is_link else kind_of_parts(parts)
-        if kind != "kb":
-            yield parts, kind
-
-
-def _scan_toml(directory: Path | str, prefix: Parts, found: list[tuple[Parts, bool]]) -> None:
-    """Like rglob("*.toml") minus hidden parts, but with os.scandir (fast in a 100k-file KB):
-    (path parts below the root, is a symlink) for each match; symlinked folders not entered.
-    Each folder is listed by name and walked depth first: the matches come in the order of
-    their path parts, without sorting 100k tuples."""
-    try:
-        with os.scandir(directory) as scan:
-            items = sorted(scan, key=attrgetter("name"))
-    except OSError:
-        return
-    for item in items:
-        if item.name.startswith("."):
-            continue
-        parts = (*prefix, item.name)
-        if item.name.endswith(".toml"):
-            found.append((parts, item.is_symlink()))
-        if item.is_dir(follow_symlinks=False):
-            _scan_toml(item.path, parts, found)
-
-
 class Validator:
     """Reads the KB (kb.toml and sources first: the rules for facts need them), checks the
     facts (kb.validate.pool) while reading the subjects, then applies the whole-KB rules.
 
-    Files are kept as path parts below the root: making a Path (let alone parsing) for each
-    of 100k files costs too much. `pending` entries are not on disk yet (kb.validate.pending)."""
+    Files are kept as paths relative to the root (strings): making a Path (let alone parsing)
+    for each of 100k files costs too much. `pending` entries are not on disk yet
+    (kb.validate.pending)."""
 
     def __init__(
         self, root: Path, snapshots: str | None = None, pending: Sequence[RawEntry] = ()
@@ -98,9 +66,9 @@ class Validator:
         self.root = root
         self.result = ValidationResult()
         # Sources and subjects as read, then the pending entries (facts are not kept).
-        self.entries: dict[str, list[RawEntry]] = {k: [] for k in KIND_DIRS}
-        self.scanned: dict[str, list[Parts]] = {k: [] for k in KIND_DIRS}  # entry files read
-        self.listed: dict[str, list[Parts]] = {k: [] for k in KIND_DIRS}  # ...and only listed
+        self.entries: dict[str, list[RawEntry]] = {k: [] for k in ENTRY_KINDS}
+        self.scanned: dict[str, list[str]] = {k: [] for k in ENTRY_KINDS}  # entry files read
+        self.listed: dict[str, list[str]] = {k: [] for k in ENTRY_KINDS}  # ...and only listed
         self.pending = tuple(pending)
         self.settings: Settings | None = None
         self.snapshot_arg = snapshots
@@ -112,7 +80,7 @@ class Validator:
         self._read_kind("source")
         context = self._context()
         base = os.path.join(self.root, "")  # os.path.join per file is slow in a big KB
-        paths = [base + os.sep.join(parts) for parts in self.scanned["fact"]]
+        paths = [base + relpath.replace("/", os.sep) for relpath in self.scanned["fact"]]
         self.facts = check_facts(paths, context, lambda: self._read_kind("subject"))
         for entry in self._pending("fact"):
             self.facts.add(entry, context)
@@ -131,19 +99,26 @@ class Validator:
         files not selected are only listed: only files named like a selected one can be one
         (resolving every path is slow in a big KB)."""
         names = {p.name for p in selected} if selected is not None else set()
-        for parts, kind in _all_files(self.root):
-            if kind is None or kind == "kb":
-                self._read_other(self.root.joinpath(*parts), kind)
+        found = walk(self.root, strays=True)
+        if not found or found[0].kind is not EntryKind.KB:
+            self._read_other(self.root / SETTINGS_FILE, EntryKind.KB)  # missing: KB004
+        for relpath, kind in found:
+            if kind is None or kind is EntryKind.KB:
+                self._read_other(self.root / relpath, kind)
             elif selected is not None and (
-                parts[-1] not in names or self.root.joinpath(*parts).resolve() not in selected
+                _name(relpath) not in names or (self.root / relpath).resolve() not in selected
             ):
-                self.listed[kind].append(parts)
+                self.listed[kind].append(relpath)
             else:
-                self.scanned[kind].append(parts)
+                self.scanned[kind].append(relpath)
 
     def _read_other(self, path: Path, kind: str | None) -> None:
         if kind is None:
-            message = "stray file: entries belong in sources/, subjects/ or facts/"
+            message = (
+                "a link out of the knowledge base: never read"
+                if path.is_symlink() and not inside(self.root, str(path))
+                else "stray file: entries belong in sources/, subjects/ or facts/"
+            )
             self.result.problems.append(problem(display_path(path), 1, 1, "KB005", message))
         elif not path.is_file():
             self.result.problems.append(
@@ -158,7 +133,7 @@ class Validator:
 
     def _read_kind(self, kind: str) -> None:
         """Read the sources or the subjects (then add the pending ones)."""
-        entries = [read_entry(self.root.joinpath(*parts), kind) for parts in self.scanned[kind]]
+        entries = [read_entry(self.root / relpath, kind) for relpath in self.scanned[kind]]
         for entry in [*entries, *self._pending(kind)]:
             self.result.files_checked += 1
             self.result.problems.extend(entry.problems)
@@ -169,22 +144,22 @@ class Validator:
 
     def _ids(self, kind: str) -> frozenset[str]:
         """Entry ids are file names: no need to parse anything."""
-        ids = {parts[-1].removesuffix(".toml") for parts in self.scanned[kind]}
-        ids.update(parts[-1].removesuffix(".toml") for parts in self.listed[kind])
+        ids = {_stem(relpath) for relpath in self.scanned[kind]}
+        ids.update(_stem(relpath) for relpath in self.listed[kind])
         ids.update(entry.path.stem for entry in self._pending(kind))
         return frozenset(ids)
 
     def _every_entry(self, kind: str) -> Iterator[RawEntry]:
         """The entries read, then the ones only listed (unparsed: no data and no problems)."""
         yield from self.entries[kind]
-        for parts in self.listed[kind]:
-            yield RawEntry(self.root.joinpath(*parts), kind, None, None, ())
+        for relpath in self.listed[kind]:
+            yield RawEntry(self.root / relpath, kind, None, None, ())
 
     def _context(self) -> Context:
         store = self._snapshot_store()
         facts = self.scanned["fact"] or self._pending("fact")
         snapshots = self._source_snapshots() if facts and store is not None else {}
-        ids = {kind: self._ids(kind) for kind in KIND_DIRS}
+        ids = {kind: self._ids(kind) for kind in ENTRY_KINDS}
         return Context(self.settings, ids, snapshots, store)
 
     def _snapshot_store(self) -> SnapshotStore | None:
@@ -221,37 +196,35 @@ class Validator:
         for kind in ("source", "subject"):
             for entry in self.entries[kind]:
                 self.result.problems.extend(entry_rules(entry, context))
-        if selected is None or any(
-            kind_of(self.root, p) in ("source", "subject") for p in selected
-        ):
+        if selected is None or any(_kind_of(self.root, p) in _SHARED for p in selected):
             self._unused()
             self._name_collisions()
 
     def _duplicates(self) -> None:
-        for kind in KIND_DIRS:
-            first: dict[str, Parts | Path] = {}
+        for kind in ENTRY_KINDS:
+            first: dict[str, str | Path] = {}
             for where in self._in_file_order(kind):
-                stem = where.stem if isinstance(where, Path) else where[-1].removesuffix(".toml")
+                stem = where.stem if isinstance(where, Path) else _stem(where)
                 if stem in first:
                     shown, other = display_path(self._path(where)), self._path(first[stem])
                     message = f"duplicate {kind} id {stem!r} (also in {display_path(other)})"
                     self.result.problems.append(problem(shown, 1, 1, "KB015", message))
                 first.setdefault(stem, where)
 
-    def _path(self, where: Parts | Path) -> Path:
-        return where if isinstance(where, Path) else self.root.joinpath(*where)
+    def _path(self, where: str | Path) -> Path:
+        return where if isinstance(where, Path) else self.root / where
 
-    def _in_file_order(self, kind: str) -> list[Parts | Path]:
+    def _in_file_order(self, kind: str) -> list[str | Path]:
         """The files read, plus each listed file that shares an id with one of them, in the
         order of their paths (the order a whole-KB run reads them in); the pending entries
         (not on disk yet) last."""
         pending = [entry.path for entry in self._pending(kind)]
-        scanned: list[Parts] = self.scanned[kind]
+        scanned: list[str] = self.scanned[kind]
         if self.listed[kind]:
-            stems = {parts[-1].removesuffix(".toml") for parts in scanned}
+            stems = {_stem(relpath) for relpath in scanned}
             stems.update(path.stem for path in pending)
-            named = [p for p in self.listed[kind] if p[-1].removesuffix(".toml") in stems]
-            scanned = sorted(scanned + named)
+            named = [p for p in self.listed[kind] if _stem(p) in stems]
+            scanned = sorted(scanned + named, key=_parts)
         return [*scanned, *pending]
 
     def _name_collisions(self) -> None:
@@ -279,7 +252,7 @@ class Validator:
         that were only listed, and pending facts that did not parse as on disk)."""
         used, cited = set(self.facts.subjects), set(self.facts.sources)
         unparsed = [e.path for e in self._pending("fact") if e.data is None]
-        for path in [*unparsed, *(self.root.joinpath(*parts) for parts in self.listed["fact"])]:
+        for path in [*unparsed, *(self.root / relpath for relpath in self.listed["fact"])]:
             data = read_entry(path, "fact").data
             if data is None:
                 continue
@@ -295,6 +268,30 @@ class Validator:
                     self.result.problems.append(
                         located.at(("id",), code, f"{what} {entry.path.stem!r}")
                     )
+
+
+_SHARED = (EntryKind.SOURCE, EntryKind.SUBJECT)
+
+
+def _name(relpath: str) -> str:
+    return relpath.rpartition("/")[2]
+
+
+def _stem(relpath: str) -> str:
+    return _name(relpath).removesuffix(".toml")
+
+
+def _parts(relpath: str) -> list[str]:
+    """The sort key of the walk's order: by path parts (a/b before a-b/c)."""
+    return relpath.split("/")
+
+
+def _kind_of(root: Path, path: Path) -> EntryKind | None:
+    try:
+        relpath = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+    return kind_at(relpath)
 
 
 def validate(

@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from kb.entries.loading import discover, load
+from kb.entries.kinds import EntryKind
+from kb.entries.loading import load
+from kb.entries.walk import paths_of
 from tests.conftest import MINI_KB
 
 
 def first_paths(root: Path) -> dict[str, Path]:
     """What the full walk gives each fact id (the first file with that stem)."""
     found: dict[str, Path] = {}
-    for path in discover(root, "fact"):
+    for path in paths_of(root, EntryKind.FACT):
         found.setdefault(path.stem, path)
     return found
 
