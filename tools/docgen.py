@@ -16,7 +16,7 @@ from pathlib import Path
 from kb.core.atomic import write_atomic
 from kb.entries.jsonschema import SCHEMA_KINDS, schema_file_name, schema_text
 from kb.entries.problems import CODES
-from kb.entries.schema import FIELDS_BY_KIND, PROVENANCE_FIELDS, Field
+from kb.entries.schema import FIELDS_BY_KIND, PROVENANCE_FIELDS, REFERENCE_FIELDS, Field
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SCHEMA_DIR = DOCS / "schema"
@@ -65,6 +65,7 @@ def code_table() -> str:
 GENERATORS: dict[str, Callable[[], str]] = {
     "fields-fact": lambda: field_table(FIELDS_BY_KIND["fact"]),
     "fields-provenance": lambda: field_table(PROVENANCE_FIELDS),
+    "fields-references": lambda: field_table(REFERENCE_FIELDS),
     "fields-source": lambda: field_table(FIELDS_BY_KIND["source"]),
     "fields-subject": lambda: field_table(FIELDS_BY_KIND["subject"]),
     "fields-kb": lambda: field_table(FIELDS_BY_KIND["kb"]),

@@ -80,6 +80,42 @@ PROVENANCE_FIELDS: tuple[Field, ...] = (
     ),
 )
 
+REFERENCE_FIELDS: tuple[Field, ...] = (
+    Field(
+        "title",
+        "string",
+        True,
+        "Title of the external document (a page, report, paper or announcement).",
+        min_length=1,
+        max_length=300,
+    ),
+    Field(
+        "publisher",
+        "string",
+        True,
+        "Who published it (agency, journal, outlet).",
+        min_length=1,
+        max_length=200,
+    ),
+    Field(
+        "url",
+        "string",
+        True,
+        "Public address of the document (http or https only).",
+        pattern=URL_PATTERN,
+        max_length=2000,
+    ),
+    Field("date", "date", False, "Publication date of the document (a TOML date)."),
+    Field(
+        "says",
+        "string",
+        True,
+        "What the document says that the note relies on, in our own words (never copied text).",
+        min_length=10,
+        max_length=400,
+    ),
+)
+
 FACT_FIELDS: tuple[Field, ...] = (
     _id("fact"),
     Field(
@@ -140,6 +176,14 @@ FACT_FIELDS: tuple[Field, ...] = (
         max_length=1000,
     ),
     Field("related", "string-array", False, "Ids of related facts.", ref="fact"),
+    Field(
+        "references",
+        "table-array",
+        False,
+        "One `[[references]]` table per external document the note rests on (no snapshot is "
+        "kept; the KB only says what the document says, in its own words).",
+        item_fields=REFERENCE_FIELDS,
+    ),
     Field(
         "provenance",
         "table-array",
