@@ -191,14 +191,15 @@ def report(
     *,
     worst: int = 15,
     show_test: bool = False,
-    title: str = "Relevance of kb search",
+    kb: str = "entries",
 ) -> str:
     """The markdown report of one run."""
     judged = {q.text: q.relevant for q in queries}
-    out = [f"# {title}", ""]
+    out = ["# Relevance of kb search", ""]
+    questions = sum(r.kind == "question" for r in results)
     out.append(
-        f"{len(results)} queries ({sum(r.kind == 'question' for r in results)} questions, "
-        f"{sum(r.kind == 'keywords' for r in results)} keyword queries); top {DEPTH} judged."
+        f"KB `{kb}`; {len(results)} queries ({questions} questions, "
+        f"{len(results) - questions} keyword queries); the top {DEPTH} of each judged."
     )
     out += ["", "## Summary", ""]
     rows = [
@@ -337,6 +338,24 @@ def assign_splits(path: Path = QUERIES, seed: int = SPLIT_SEED) -> int:
     return len(split)
 
 
+def display(path: Path) -> str:
+    """`path` relative to the repository when it is inside it (reports name no machine paths)."""
+    try:
+        return path.resolve().relative_to(REPO).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def raw_json(results: list[Result], kb: str, queries: str) -> str:
+    """The --json file: the summary, then one line per query (diffs stay readable)."""
+    head = json.dumps({"kb": kb, "queries": queries, "summary": summary(results)}, indent=1)
+    rows = [
+        {**asdict(r), "metrics": {m: round(v, 4) for m, v in r.metrics.items()}} for r in results
+    ]
+    lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+    return head[:-2] + ',\n "results": [\n' + lines + "\n ]\n}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--kb", type=Path, default=SHIPPED_KB, help="KB root (default: entries/)")
@@ -358,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     queries = load_queries(args.queries)
     results = evaluate(queries, args.kb)
-    text = report(results, queries, worst=args.worst, show_test=args.show_test)
+    kb = display(args.kb)
+    text = report(results, queries, worst=args.worst, show_test=args.show_test, kb=kb)
     if args.compare:
         old = json.loads(args.compare.read_text(encoding="utf-8"))
         text += "\n" + compare(old, results, show_test=args.show_test)
@@ -366,13 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.out:
         args.out.write_text(text, encoding="utf-8")
     if args.json:
-        raw = {
-            "kb": str(args.kb),
-            "queries": str(args.queries),
-            "summary": summary(results),
-            "results": [asdict(r) for r in results],
-        }
-        args.json.write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
+        args.json.write_text(raw_json(results, kb, display(args.queries)), encoding="utf-8")
     return 0
 
 
