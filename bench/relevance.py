@@ -51,8 +51,8 @@ def search_ids(root: Path, text: str, index_dir: str) -> list[str] | None:
     """The ids of the top DEPTH facts for `text`, best first; None when the query is refused.
 
     The one call into kb: when the library moves, only this function changes."""
-    from kb.errors import QueryError
-    from kb.search import search
+    from kb.core.errors import QueryError
+    from kb.search.api import search
 
     try:
         result = search(
