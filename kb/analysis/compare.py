@@ -8,7 +8,8 @@ Rendering lives in `kb.render.compare`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from kb.analysis.factdiff import StatementDiff, Verdict, normalise, verdict, word_diff
 from kb.core.errors import UnknownIdError, UsageError
@@ -73,12 +74,15 @@ class Row:
 
 @dataclass(frozen=True)
 class Comparison:
-    kind: str
+    """What renderers get: plain data, no knowledge base to look things up in."""
+
+    kind: str  # subjects | sources | facts
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
-    kb: KnowledgeBase = field(compare=False, repr=False)
     subject: str | None = None  # the one subject of a `sources` comparison
+    subject_name: str | None = None  # ... and its display name
     facts: tuple[Fact, ...] = ()
+    fact_views: tuple[dict[str, Any], ...] = ()  # of `facts` (kb.entries.serialize.fact_dict)
     diffs: tuple[StatementDiff, ...] = ()
     verdict: Verdict | None = None
 
@@ -259,7 +263,7 @@ def compare_subjects(
     facts = _selected(kb, attributes, filters)
     grouped = [[f for f in facts if f.subject == s] for s in subject_ids]
     columns = tuple(Column(s, kb.subjects[s].name, kb.subjects[s].kind) for s in subject_ids)
-    return Comparison("subjects", columns, _rows(kb, grouped), kb)
+    return Comparison("subjects", columns, _rows(kb, grouped))
 
 
 def compare_sources(
@@ -279,7 +283,9 @@ def compare_sources(
     order = sorted(used, key=lambda s: (rank.get(reliability(s), 99), s))
     grouped = [[f for f in facts if s in f.sources] for s in order]
     columns = tuple(Column(s, s, reliability(s)) for s in order)
-    return Comparison("sources", columns, _rows(kb, grouped), kb, subject=subject_id)
+    subject = kb.subjects.get(subject_id)
+    name = subject.name if subject else None
+    return Comparison("sources", columns, _rows(kb, grouped), subject_id, name)
 
 
 # ---- facts ----------------------------------------------------------------------------------
@@ -297,4 +303,12 @@ def compare_facts(kb: KnowledgeBase, fact_ids: Sequence[str]) -> Comparison:
     diffs = tuple(
         StatementDiff(first.id, f.id, word_diff(first.statement, f.statement)) for f in facts[1:]
     )
-    return Comparison("facts", columns, rows, kb, facts=facts, diffs=diffs, verdict=verdict(facts))
+    return Comparison(
+        "facts",
+        columns,
+        rows,
+        facts=facts,
+        fact_views=tuple(kb.fact_view(f) for f in facts),
+        diffs=diffs,
+        verdict=verdict(facts),
+    )

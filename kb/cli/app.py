@@ -33,7 +33,7 @@ from kb.cli.options import (
     warn_skipped,
 )
 from kb.core.suggest import hint
-from kb.render.base import pick
+from kb.render.base import Format, pick
 
 app = typer.Typer(
     name="kb",
@@ -87,7 +87,7 @@ def show_command(
     Examples: kb show ketamine-schedule-iii;  kb search bladder -f ids | kb show - -f json
     """
     from kb.entries.selection import lookup_facts
-    from kb.render.facts import SHOW_RENDERERS, Facts
+    from kb.render.facts import SHOW_RENDERERS
 
     chosen, out = output_for(fmt, no_color)
     render = pick(SHOW_RENDERERS, chosen, "show")
@@ -96,7 +96,11 @@ def show_command(
     ]
     kb = open_kb(kb_path, on_demand=True)
     found = lookup_facts(kb, wanted)
-    render(Facts(kb, found.found), out)
+    records = [kb.fact_view(fact) for fact in found.found]
+    if chosen is Format.toml:
+        for record, fact in zip(records, found.found, strict=True):
+            record["toml"] = fact.path.read_text(encoding="utf-8") if fact.path else ""
+    render(records, out)
     skipped(found.unknown_problems(kb.problems))
     for unknown in found.unknown:
         if unknown in found.invalid:
@@ -130,14 +134,14 @@ def list_command(
     """
     from kb.entries.filters import Filters
     from kb.entries.selection import select_facts
-    from kb.render.facts import LIST_RENDERERS, Facts
+    from kb.render.facts import LIST_RENDERERS
 
     chosen, out = output_for(fmt, no_color)
     render = pick(LIST_RENDERERS, chosen, "list")
     kb = open_kb(kb_path)
     filters = Filters.of(subject=subject, topic=topic, tag=tag, source=source, status=status)
     facts = select_facts(kb, filters)
-    render(Facts(kb, facts), out)
+    render([kb.fact_view(fact) for fact in facts], out)
     warn_skipped(kb)
     if not facts:
         message("no facts match", "")

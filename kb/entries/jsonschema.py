@@ -17,8 +17,9 @@ import json
 from typing import Any
 
 from kb.core.errors import UsageError
+from kb.entries.kinds import ENTRY_KINDS
 from kb.entries.models import Settings
-from kb.entries.schema import CONTROL_PATTERN, ENTRY_KINDS, FIELDS_BY_KIND, Field
+from kb.entries.schema import CONTROL_PATTERN, FIELDS_BY_KIND, Field
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"

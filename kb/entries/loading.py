@@ -32,6 +32,7 @@ from kb.entries.models import (
 )
 from kb.entries.problems import Problem, problem
 from kb.entries.schema import MAX_FILE_BYTES
+from kb.entries.serialize import fact_dict
 from kb.entries.tomlpos import Positions
 from kb.entries.walk import find, paths_of
 
@@ -264,6 +265,11 @@ class KnowledgeBase:
             else:
                 missing.append(fact_id)
         return found, missing
+
+    def fact_view(self, fact: Fact) -> dict[str, Any]:
+        """The fact as plain data, with its subject's name and its sources' titles, publishers
+        and reliabilities (kb.entries.serialize.fact_dict): what renderers and JSON get."""
+        return fact_dict(fact, self.subjects, self.sources)
 
     def catalog(self) -> Catalog:
         """What filter values are checked against (reads every source and subject)."""

@@ -1,18 +1,48 @@
-"""Domain objects: frozen dataclasses for the entries of a knowledge base."""
+"""The domain models: one frozen dataclass per entry kind (and per table of a table-array
+field), built from validated TOML tables by walking the schema (kb.entries.schema).
+
+Each class has exactly the schema's fields (plus `path`, where the entry was read from); a test
+checks that they agree, so a field added to the schema must be added here too, and is then
+loaded, serialised and indexed without another list to update.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from kb.entries.schema import (
+    FACT_FIELDS,
+    KB_FIELDS,
+    PROVENANCE_FIELDS,
+    REFERENCE_FIELDS,
+    SOURCE_FIELDS,
+    SUBJECT_FIELDS,
+    Field,
+    FieldType,
+)
 
 
 @dataclass(frozen=True)
 class Provenance:
+    """Where a source says the fact: its id, the verbatim quote and where in the source."""
+
     source: str
     quote: str
     locator: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An external document a fact's note rests on (no snapshot: what it says, in our words)."""
+
+    title: str
+    publisher: str
+    url: str
+    says: str
+    date: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -28,10 +58,12 @@ class Fact:
     status: str = "established"
     note: str | None = None
     related: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
     path: Path | None = field(default=None, compare=False)
 
     @property
     def sources(self) -> tuple[str, ...]:
+        """The ids of the sources behind the fact, each once, in provenance order."""
         return tuple(dict.fromkeys(p.source for p in self.provenance))
 
 
@@ -84,67 +116,49 @@ class Settings:
         return values
 
 
-def _tuple(data: dict[str, Any], key: str) -> tuple[str, ...]:
-    return tuple(data.get(key) or ())
+# Each model with the schema fields it holds, and the model of each table-array's tables.
+MODEL_FIELDS: dict[type, tuple[Field, ...]] = {
+    Fact: FACT_FIELDS,
+    Source: SOURCE_FIELDS,
+    Subject: SUBJECT_FIELDS,
+    Settings: KB_FIELDS,
+    Provenance: PROVENANCE_FIELDS,
+    Reference: REFERENCE_FIELDS,
+}
+ITEM_MODELS: dict[str, type] = {"provenance": Provenance, "references": Reference}
+
+M = TypeVar("M")
+
+
+def _value(spec: Field, value: Any) -> Any:
+    if spec.type is FieldType.STRING_ARRAY:
+        return tuple(value or ())
+    if spec.type is FieldType.TABLE_ARRAY:
+        model = ITEM_MODELS[spec.name]
+        return tuple(build(model, item) for item in value or ())
+    return spec.default if value is None else value
+
+
+def build(model: type[M], data: dict[str, Any], path: Path | None = None) -> M:
+    """A model from an already validated TOML table: every schema field of the model, absent
+    ones as their default (None, an empty tuple, or the schema's default)."""
+    values = {spec.name: _value(spec, data.get(spec.name)) for spec in MODEL_FIELDS[model]}
+    if path is not None:
+        values["path"] = path
+    return model(**values)
 
 
 def fact_from_dict(data: dict[str, Any], path: Path | None = None) -> Fact:
-    """Build a Fact from an already validated TOML table."""
-    provenance = tuple(
-        Provenance(p["source"], p["quote"], p.get("locator")) for p in data["provenance"]
-    )
-    return Fact(
-        id=data["id"],
-        statement=data["statement"],
-        subject=data["subject"],
-        topics=_tuple(data, "topics"),
-        provenance=provenance,
-        tags=_tuple(data, "tags"),
-        attribute=data.get("attribute"),
-        value=data.get("value"),
-        status=data.get("status", "established"),
-        note=data.get("note"),
-        related=_tuple(data, "related"),
-        path=path,
-    )
+    return build(Fact, data, path)
 
 
 def source_from_dict(data: dict[str, Any], path: Path | None = None) -> Source:
-    return Source(
-        id=data["id"],
-        title=data["title"],
-        publisher=data["publisher"],
-        kind=data["kind"],
-        reliability=data["reliability"],
-        reliability_note=data["reliability_note"],
-        retrieved=data["retrieved"],
-        snapshot=data["snapshot"],
-        sha256=data["sha256"],
-        authors=_tuple(data, "authors"),
-        url=data.get("url"),
-        path=path,
-    )
+    return build(Source, data, path)
 
 
 def subject_from_dict(data: dict[str, Any], path: Path | None = None) -> Subject:
-    return Subject(
-        id=data["id"],
-        name=data["name"],
-        kind=data["kind"],
-        aliases=_tuple(data, "aliases"),
-        description=data.get("description"),
-        path=path,
-    )
+    return build(Subject, data, path)
 
 
 def settings_from_dict(data: dict[str, Any]) -> Settings:
-    return Settings(
-        name=data["name"],
-        topics=_tuple(data, "topics"),
-        source_kinds=_tuple(data, "source_kinds"),
-        reliability_levels=_tuple(data, "reliability_levels"),
-        statuses=_tuple(data, "statuses"),
-        subject_kinds=_tuple(data, "subject_kinds"),
-        description=data.get("description"),
-        snapshots=data.get("snapshots"),
-    )
+    return build(Settings, data)

@@ -1,13 +1,20 @@
 """The entry schema: the single source of truth for what a KB file may contain.
 
-The validator (kb.entries.checks, kb.validate), the JSON Schemas for editors (`kb schema`,
-`docs/schema/`) and the field tables of `docs/entry-format.md` are all derived from the
-declarations below.
+The validator (kb.entries.checks, kb.validate), the domain models (kb.entries.models), their
+plain-data views (kb.entries.serialize, hence JSON output and the search index's stored
+records), the JSON Schemas for editors (`kb schema`, `docs/schema/`) and the field tables of
+`docs/entry-format.md` are all derived from the declarations below: a field added here is
+validated, loaded, indexed and shown without another list to update.
+
+(NamedTuples and an enum rather than dataclasses: the search path reads the field names.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import NamedTuple
+
+from kb.entries.kinds import EntryKind
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID_MAX = 80
@@ -24,17 +31,24 @@ QUOTE_MIN, QUOTE_MAX = 10, 300
 STATEMENT_MIN, STATEMENT_MAX = 10, 400
 
 
-@dataclass(frozen=True)
-class Field:
+class FieldType(StrEnum):
+    """The TOML type of a field's value."""
+
+    STRING = "string"
+    DATE = "date"  # a TOML date (not a datetime)
+    STRING_ARRAY = "string-array"
+    TABLE_ARRAY = "table-array"  # an array of tables: `item_fields` applies to each
+
+
+class Field(NamedTuple):
     """One key of an entry table.
 
-    `type` is one of: string, date, string-array, table-array (then `item_fields` applies).
     `vocabulary` names a list in kb.toml the value(s) must come from; `ref` names the entry
     kind (fact, source, subject) whose id the value(s) must be.
     """
 
     name: str
-    type: str
+    type: FieldType
     required: bool
     description: str
     pattern: str | None = None
@@ -44,14 +58,13 @@ class Field:
     vocabulary: str | None = None
     ref: str | None = None
     default: str | None = None
-    example: object = None
-    item_fields: tuple[Field, ...] = field(default_factory=tuple)
+    item_fields: tuple[Field, ...] = ()
 
 
 def _id(kind: str) -> Field:
     return Field(
         "id",
-        "string",
+        FieldType.STRING,
         True,
         f"Unique {kind} id, kebab-case, equal to the file name without `.toml`.",
         pattern=ID_PATTERN,
@@ -61,10 +74,16 @@ def _id(kind: str) -> Field:
 
 
 PROVENANCE_FIELDS: tuple[Field, ...] = (
-    Field("source", "string", True, "Id of the source entry that makes the claim.", ref="source"),
+    Field(
+        "source",
+        FieldType.STRING,
+        True,
+        "Id of the source entry that makes the claim.",
+        ref="source",
+    ),
     Field(
         "quote",
-        "string",
+        FieldType.STRING,
         True,
         "Verbatim excerpt of the source snapshot that supports the claim (whitespace and "
         "typographic quotes are normalised when checking).",
@@ -73,7 +92,7 @@ PROVENANCE_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "locator",
-        "string",
+        FieldType.STRING,
         False,
         "Where in the source the quote is, e.g. `section 6` or `FAQ table`.",
         max_length=120,
@@ -83,7 +102,7 @@ PROVENANCE_FIELDS: tuple[Field, ...] = (
 REFERENCE_FIELDS: tuple[Field, ...] = (
     Field(
         "title",
-        "string",
+        FieldType.STRING,
         True,
         "Title of the external document (a page, report, paper or announcement).",
         min_length=1,
@@ -91,7 +110,7 @@ REFERENCE_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "publisher",
-        "string",
+        FieldType.STRING,
         True,
         "Who published it (agency, journal, outlet).",
         min_length=1,
@@ -99,16 +118,16 @@ REFERENCE_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "url",
-        "string",
+        FieldType.STRING,
         True,
         "Public address of the document (http or https only).",
         pattern=URL_PATTERN,
         max_length=2000,
     ),
-    Field("date", "date", False, "Publication date of the document (a TOML date)."),
+    Field("date", FieldType.DATE, False, "Publication date of the document (a TOML date)."),
     Field(
         "says",
-        "string",
+        FieldType.STRING,
         True,
         "What the document says that the note relies on, in our own words (never copied text).",
         min_length=10,
@@ -120,16 +139,16 @@ FACT_FIELDS: tuple[Field, ...] = (
     _id("fact"),
     Field(
         "statement",
-        "string",
+        FieldType.STRING,
         True,
         "The fact in the KB's own words: one claim, one or two sentences.",
         min_length=STATEMENT_MIN,
         max_length=STATEMENT_MAX,
     ),
-    Field("subject", "string", True, "Id of the subject the fact is about.", ref="subject"),
+    Field("subject", FieldType.STRING, True, "Id of the subject the fact is about.", ref="subject"),
     Field(
         "topics",
-        "string-array",
+        FieldType.STRING_ARRAY,
         True,
         "One or more topics from the `topics` vocabulary of kb.toml.",
         min_items=1,
@@ -137,7 +156,7 @@ FACT_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "tags",
-        "string-array",
+        FieldType.STRING_ARRAY,
         False,
         "Free kebab-case keywords readers would search for.",
         pattern=TAG_PATTERN,
@@ -145,7 +164,7 @@ FACT_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "attribute",
-        "string",
+        FieldType.STRING,
         False,
         "Comparable property name (kebab-case, e.g. `route`); requires `value`.",
         pattern=ID_PATTERN,
@@ -153,7 +172,7 @@ FACT_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "value",
-        "string",
+        FieldType.STRING,
         False,
         "Short value of `attribute`, e.g. `intravenous infusion`; requires `attribute`.",
         min_length=1,
@@ -161,7 +180,7 @@ FACT_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "status",
-        "string",
+        FieldType.STRING,
         False,
         "`established` (default), `contested` or `refuted`, from the `statuses` vocabulary.",
         vocabulary="statuses",
@@ -169,16 +188,16 @@ FACT_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "note",
-        "string",
+        FieldType.STRING,
         False,
         "Editorial note; required when status is not `established` (say why).",
         min_length=1,
         max_length=1000,
     ),
-    Field("related", "string-array", False, "Ids of related facts.", ref="fact"),
+    Field("related", FieldType.STRING_ARRAY, False, "Ids of related facts.", ref="fact"),
     Field(
         "references",
-        "table-array",
+        FieldType.TABLE_ARRAY,
         False,
         "One `[[references]]` table per external document the note rests on (no snapshot is "
         "kept; the KB only says what the document says, in its own words).",
@@ -186,7 +205,7 @@ FACT_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "provenance",
-        "table-array",
+        FieldType.TABLE_ARRAY,
         True,
         "One `[[provenance]]` table per source that makes the claim.",
         min_items=1,
@@ -196,12 +215,16 @@ FACT_FIELDS: tuple[Field, ...] = (
 
 SOURCE_FIELDS: tuple[Field, ...] = (
     _id("source"),
-    Field("title", "string", True, "Title of the document.", min_length=1, max_length=300),
-    Field("publisher", "string", True, "Who published it (site or outlet).", max_length=200),
-    Field("authors", "string-array", False, "Authors named by the document.", max_length=200),
+    Field("title", FieldType.STRING, True, "Title of the document.", min_length=1, max_length=300),
+    Field(
+        "publisher", FieldType.STRING, True, "Who published it (site or outlet).", max_length=200
+    ),
+    Field(
+        "authors", FieldType.STRING_ARRAY, False, "Authors named by the document.", max_length=200
+    ),
     Field(
         "url",
-        "string",
+        FieldType.STRING,
         False,
         "Address of the document (http or https only; only when the text names it).",
         pattern=URL_PATTERN,
@@ -209,30 +232,30 @@ SOURCE_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "kind",
-        "string",
+        FieldType.STRING,
         True,
         "Kind of document, from the `source_kinds` vocabulary.",
         vocabulary="source_kinds",
     ),
     Field(
         "reliability",
-        "string",
+        FieldType.STRING,
         True,
         "Reliability judgement, from the `reliability_levels` vocabulary.",
         vocabulary="reliability_levels",
     ),
     Field(
         "reliability_note",
-        "string",
+        FieldType.STRING,
         True,
         "Why the source got that reliability.",
         min_length=10,
         max_length=1000,
     ),
-    Field("retrieved", "date", True, "Date the snapshot was taken (a TOML date)."),
+    Field("retrieved", FieldType.DATE, True, "Date the snapshot was taken (a TOML date)."),
     Field(
         "snapshot",
-        "string",
+        FieldType.STRING,
         True,
         "File name of the archived text in the snapshots directory.",
         pattern=SNAPSHOT_PATTERN,
@@ -240,7 +263,7 @@ SOURCE_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "sha256",
-        "string",
+        FieldType.STRING,
         True,
         "SHA-256 of the snapshot file, lowercase hex.",
         pattern=SHA256_PATTERN,
@@ -249,10 +272,10 @@ SOURCE_FIELDS: tuple[Field, ...] = (
 
 SUBJECT_FIELDS: tuple[Field, ...] = (
     _id("subject"),
-    Field("name", "string", True, "Display name.", min_length=1, max_length=120),
+    Field("name", FieldType.STRING, True, "Display name.", min_length=1, max_length=120),
     Field(
         "aliases",
-        "string-array",
+        FieldType.STRING_ARRAY,
         False,
         "Other names people search for (brand names, abbreviations).",
         min_length=1,
@@ -260,20 +283,24 @@ SUBJECT_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "kind",
-        "string",
+        FieldType.STRING,
         True,
         "Kind of subject, from the `subject_kinds` vocabulary.",
         vocabulary="subject_kinds",
     ),
-    Field("description", "string", False, "One or two sentences.", max_length=600),
+    Field("description", FieldType.STRING, False, "One or two sentences.", max_length=600),
 )
 
 KB_FIELDS: tuple[Field, ...] = (
-    Field("name", "string", True, "Name of the knowledge base.", min_length=1, max_length=120),
-    Field("description", "string", False, "What the knowledge base covers.", max_length=1000),
+    Field(
+        "name", FieldType.STRING, True, "Name of the knowledge base.", min_length=1, max_length=120
+    ),
+    Field(
+        "description", FieldType.STRING, False, "What the knowledge base covers.", max_length=1000
+    ),
     Field(
         "topics",
-        "string-array",
+        FieldType.STRING_ARRAY,
         True,
         "Vocabulary of fact topics.",
         min_items=1,
@@ -281,7 +308,7 @@ KB_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "source_kinds",
-        "string-array",
+        FieldType.STRING_ARRAY,
         True,
         "Vocabulary of source kinds.",
         min_items=1,
@@ -289,7 +316,7 @@ KB_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "reliability_levels",
-        "string-array",
+        FieldType.STRING_ARRAY,
         True,
         "Vocabulary of reliability levels, most reliable first.",
         min_items=1,
@@ -297,7 +324,7 @@ KB_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "statuses",
-        "string-array",
+        FieldType.STRING_ARRAY,
         True,
         "Vocabulary of fact statuses.",
         min_items=1,
@@ -305,7 +332,7 @@ KB_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "subject_kinds",
-        "string-array",
+        FieldType.STRING_ARRAY,
         True,
         "Vocabulary of subject kinds.",
         min_items=1,
@@ -313,17 +340,19 @@ KB_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "snapshots",
-        "string",
+        FieldType.STRING,
         False,
         "Directory of source snapshots, relative to kb.toml (optional).",
     ),
 )
 
 FIELDS_BY_KIND: dict[str, tuple[Field, ...]] = {
-    "fact": FACT_FIELDS,
-    "source": SOURCE_FIELDS,
-    "subject": SUBJECT_FIELDS,
-    "kb": KB_FIELDS,
+    EntryKind.FACT: FACT_FIELDS,
+    EntryKind.SOURCE: SOURCE_FIELDS,
+    EntryKind.SUBJECT: SUBJECT_FIELDS,
+    EntryKind.KB: KB_FIELDS,
 }
-
-ENTRY_KINDS = ("fact", "source", "subject")
+# The tables of a table-array field, by field name (provenance, references).
+ITEM_FIELDS: dict[str, tuple[Field, ...]] = {
+    spec.name: spec.item_fields for spec in FACT_FIELDS if spec.type is FieldType.TABLE_ARRAY
+}

@@ -1,65 +1,60 @@
-"""Plain-data (JSON-ready) views of domain objects, shared by every machine format."""
+"""Plain-data (JSON-ready) views of the domain models, shared by every machine format and by
+the search index's stored records: keys in schema order (kb.entries.schema), dates as ISO
+strings, tuples as lists, tables as dicts; a fact's view also names its subject and, for each
+provenance, the source's title, publisher and reliability."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
-from kb.entries.loading import KnowledgeBase
-from kb.entries.models import Fact, Source, Subject
+from kb.entries.models import MODEL_FIELDS, Fact, Source, Subject
+from kb.entries.schema import FieldType
+
+
+def plain(model: Any) -> dict[str, Any]:
+    """A model as a dict of plain values, every schema field included (None or [] when absent)."""
+    data: dict[str, Any] = {}
+    for spec in MODEL_FIELDS[type(model)]:
+        value = getattr(model, spec.name)
+        if spec.type is FieldType.TABLE_ARRAY:
+            value = [plain(item) for item in value]
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        data[spec.name] = value
+    return data
 
 
 def source_dict(source: Source) -> dict[str, Any]:
-    return {
-        "id": source.id,
-        "title": source.title,
-        "publisher": source.publisher,
-        "authors": list(source.authors),
-        "url": source.url,
-        "kind": source.kind,
-        "reliability": source.reliability,
-        "reliability_note": source.reliability_note,
-        "retrieved": source.retrieved.isoformat(),
-        "snapshot": source.snapshot,
-        "sha256": source.sha256,
-    }
+    return plain(source)
 
 
 def subject_dict(subject: Subject) -> dict[str, Any]:
-    return {
-        "id": subject.id,
-        "name": subject.name,
-        "kind": subject.kind,
-        "aliases": list(subject.aliases),
-        "description": subject.description,
-    }
+    return plain(subject)
 
 
-def provenance_list(fact: Fact, kb: KnowledgeBase | None = None) -> list[dict[str, Any]]:
-    items = []
-    for prov in fact.provenance:
-        item: dict[str, Any] = {"source": prov.source, "quote": prov.quote, "locator": prov.locator}
-        source = kb.sources.get(prov.source) if kb else None
+def fact_dict(
+    fact: Fact,
+    subjects: Mapping[str, Subject] | None = None,
+    sources: Mapping[str, Source] | None = None,
+) -> dict[str, Any]:
+    """The fact's plain view, with `subject_name` after `subject` (None when the subject is
+    unknown or not given) and each provenance's source title, publisher and reliability (when
+    the source is known)."""
+    data = plain(fact)
+    subject = subjects.get(fact.subject) if subjects is not None else None
+    view: dict[str, Any] = {}
+    for key, value in data.items():
+        view[key] = value
+        if key == "subject":
+            view["subject_name"] = subject.name if subject else None
+    for item in view["provenance"]:
+        source = sources.get(item["source"]) if sources is not None else None
         if source is not None:
             item.update(
                 title=source.title, publisher=source.publisher, reliability=source.reliability
             )
-        items.append(item)
-    return items
-
-
-def fact_dict(fact: Fact, kb: KnowledgeBase | None = None) -> dict[str, Any]:
-    subject = kb.subjects.get(fact.subject) if kb else None
-    return {
-        "id": fact.id,
-        "statement": fact.statement,
-        "subject": fact.subject,
-        "subject_name": subject.name if subject else None,
-        "topics": list(fact.topics),
-        "tags": list(fact.tags),
-        "attribute": fact.attribute,
-        "value": fact.value,
-        "status": fact.status,
-        "note": fact.note,
-        "related": list(fact.related),
-        "provenance": provenance_list(fact, kb),
-    }
+    return view

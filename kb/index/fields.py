@@ -21,7 +21,7 @@ from kb.index.whooshlazy import defer_morph_en
 if TYPE_CHECKING:
     from whoosh.fields import Schema
 
-FORMAT = 3
+FORMAT = 4
 
 defer_morph_en()  # before anything imports whoosh.query (see kb.index.whooshlazy)
 
@@ -95,23 +95,9 @@ def schema() -> Schema:
     )
 
 
-RECORD_KEYS = (
-    "id",
-    "path",
-    "statement",
-    "subject",
-    "topics",
-    "tags",
-    "attribute",
-    "value",
-    "status",
-    "note",
-    "related",
-)
-
-
 def fact_record(fact: Any, path: str) -> dict[str, Any]:
-    """The parts of a Fact the index keeps (and can rebuild a document from)."""
+    """The parts of a Fact the index keeps (and can rebuild a document from): its plain view
+    (kb.entries.serialize, every schema field in schema order) and its path from the KB root."""
     from kb.entries.serialize import fact_dict
 
     record = fact_dict(fact)
@@ -182,7 +168,9 @@ def fact_document(
 def stored_record(
     record: Mapping[str, Any], subject: Mapping[str, Any], sources: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The record plus what rendering needs from the subject and the sources."""
+    """The record plus what rendering needs from the subject and the sources: the subject's
+    name (in the record's `subject_name`) and aliases, and each provenance's source title,
+    publisher and reliability. Keys keep the record's order (the search's JSON output)."""
     stored = dict(record)
     stored["subject_name"] = subject.get("name")
     stored["subject_aliases"] = list(subject.get("aliases", ()))
@@ -201,11 +189,18 @@ def stored_record(
     return stored
 
 
+# What stored_record adds to a record, besides each provenance's source details.
+_ADDED = ("subject_aliases",)
+_SOURCE_DETAILS = ("title", "publisher", "reliability")
+
+
 def record_from_stored(stored: Mapping[str, Any]) -> dict[str, Any]:
-    """A fact record back from a stored `data` value (to re-index without parsing TOML)."""
-    record = {key: stored[key] for key in RECORD_KEYS}
+    """A fact record back from a stored `data` value (to re-index without parsing TOML): the
+    stored record without what `stored_record` added."""
+    record = {key: value for key, value in stored.items() if key not in _ADDED}
+    record["subject_name"] = None
     record["provenance"] = [
-        {"source": p["source"], "quote": p["quote"], "locator": p.get("locator")}
-        for p in stored["provenance"]
+        {key: value for key, value in prov.items() if key not in _SOURCE_DETAILS}
+        for prov in stored["provenance"]
     ]
     return record

@@ -6,7 +6,6 @@ from typing import Any
 
 from kb.analysis.compare import Claim, Comparison, Row
 from kb.analysis.factdiff import DiffOp
-from kb.entries.serialize import fact_dict
 from kb.render.base import Format, Output, status_label
 from kb.render.compare_rich import GAP, compare_rich
 
@@ -66,7 +65,7 @@ def comparison_dict(comparison: Comparison) -> dict[str, Any]:
     if comparison.subject is not None:
         data["subject"] = comparison.subject
     if comparison.kind == "facts":
-        data["facts"] = [fact_dict(f, comparison.kb) for f in comparison.facts]
+        data["facts"] = list(comparison.fact_views)
         data["diffs"] = diff_dicts(comparison)
         verdict = comparison.verdict
         data["verdict"] = {"code": verdict.code, "text": verdict.text} if verdict else None

@@ -61,10 +61,8 @@ def _rich_table(comparison: Comparison, out: Output) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    kb = comparison.kb
     if comparison.kind == "sources" and comparison.subject:
-        subject = kb.subjects.get(comparison.subject)
-        title = f"What each source says about {subject.name if subject else comparison.subject}"
+        title = f"What each source says about {comparison.subject_name or comparison.subject}"
     else:
         title = " vs ".join(c.label for c in comparison.columns)
     table = Table(title=Text(safe(title), "bold"), show_lines=True, header_style="bold")

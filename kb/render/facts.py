@@ -1,93 +1,108 @@
-"""Renderers for `kb show` and `kb list`: a sequence of facts."""
+"""Renderers for `kb show` and `kb list`: a sequence of facts as plain records.
+
+A record is a fact's plain view (kb.entries.serialize.fact_dict: every schema field, the
+subject's name, each provenance's source title, publisher and reliability). For `kb show -f
+toml` the command adds the entry file's text as `toml`; renderers read no files.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from kb.entries.loading import KnowledgeBase
-from kb.entries.models import Fact
-from kb.entries.serialize import fact_dict
 from kb.render.base import RELIABILITY_STYLE, STATUS_STYLE, Format, Output, safe, status_label
 
-
-@dataclass(frozen=True)
-class Facts:
-    """What show and list render: facts plus the KB to resolve subjects and sources."""
-
-    kb: KnowledgeBase
-    facts: tuple[Fact, ...]
+Record = dict[str, Any]
+# Scalar fields shown one per line, in this order, by the plain `kb show`; the lists follow.
+_PLAIN_FIELDS = ("id", "statement", "subject", "attribute", "value", "status", "note")
 
 
 # ---- show -----------------------------------------------------------------------------------
 
 
-def show_rich(result: Facts, out: Output) -> None:
+def show_rich(records: list[Record], out: Output) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
-    for fact in result.facts:
-        subject = result.kb.subjects.get(fact.subject)
+    for fact in records:
+        status = fact["status"]
         body = Text()
-        if fact.status != "established":
-            body.append(f"{status_label(fact.status)}  ", STATUS_STYLE[fact.status])
-        body.append(safe(fact.statement) + "\n", "bold")
+        if status != "established":
+            body.append(f"{status_label(status)}  ", STATUS_STYLE.get(status, ""))
+        body.append(safe(fact["statement"]) + "\n", "bold")
         body.append("\nsubject  ", "dim")
-        body.append(safe(subject.name if subject else fact.subject))
-        body.append(f"  ({safe(fact.subject)})", "dim")
-        if fact.attribute:
+        body.append(safe(fact["subject_name"] or fact["subject"]))
+        body.append(f"  ({safe(fact['subject'])})", "dim")
+        if fact["attribute"]:
             body.append("\nvalue    ", "dim")
-            body.append(f"{safe(fact.attribute)} = {safe(fact.value)}")
+            body.append(f"{safe(fact['attribute'])} = {safe(fact['value'])}")
         body.append("\nstatus   ", "dim")
-        body.append(fact.status, STATUS_STYLE.get(fact.status, ""))
+        body.append(status, STATUS_STYLE.get(status, ""))
         body.append("\ntopics   ", "dim")
-        body.append(safe(", ".join(fact.topics)))
-        if fact.tags:
+        body.append(safe(", ".join(fact["topics"])))
+        if fact["tags"]:
             body.append("\ntags     ", "dim")
-            body.append(safe(", ".join(fact.tags)))
-        if fact.note:
+            body.append(safe(", ".join(fact["tags"])))
+        if fact["note"]:
             body.append("\nnote     ", "dim")
-            body.append(safe(fact.note), "italic")
-        if fact.related:
+            body.append(safe(fact["note"]), "italic")
+        if fact["related"]:
             body.append("\nrelated  ", "dim")
-            body.append(safe(", ".join(fact.related)))
-        for prov in fact.provenance:
-            source = result.kb.sources.get(prov.source)
+            body.append(safe(", ".join(fact["related"])))
+        for reference in fact.get("references") or ():
+            body.append("\nref      ", "dim")
+            body.append(safe(reference["says"]))
+            body.append(f"\n           {safe(_reference_label(reference))}", "dim")
+        for prov in fact["provenance"]:
             body.append("\n\n")
-            body.append(f"“{safe(prov.quote)}”\n", "cyan")
+            body.append(f"“{safe(prov['quote'])}”\n", "cyan")
             body.append("  — ", "dim")
-            if source:
-                body.append(safe(source.title))
-                body.append(f", {safe(source.publisher)}", "dim")
+            if prov.get("title"):
+                body.append(safe(prov["title"]))
+                body.append(f", {safe(prov['publisher'])}", "dim")
                 body.append("  reliability: ", "dim")
-                body.append(source.reliability, RELIABILITY_STYLE.get(source.reliability, ""))
+                body.append(prov["reliability"], RELIABILITY_STYLE.get(prov["reliability"], ""))
             else:
-                body.append(safe(prov.source))
-            if prov.locator:
-                body.append(f"  [{safe(prov.locator)}]", "dim")
+                body.append(safe(prov["source"]))
+            if prov["locator"]:
+                body.append(f"  [{safe(prov['locator'])}]", "dim")
         out.console.print(
             Panel(
                 body,
-                title=Text(safe(fact.id)),
+                title=Text(safe(fact["id"])),
                 title_align="left",
-                border_style=STATUS_STYLE.get(fact.status, ""),
+                border_style=STATUS_STYLE.get(status, ""),
             )
         )
 
 
-def show_plain(result: Facts, out: Output) -> None:
-    for number, fact in enumerate(result.facts):
+def _reference_label(reference: Record) -> str:
+    """`Title, Publisher, 2024-05-01: URL`."""
+    date = f", {reference['date']}" if reference.get("date") else ""
+    return f"{reference['title']}, {reference['publisher']}{date}: {reference['url']}"
+
+
+def show_plain(records: list[Record], out: Output) -> None:
+    for number, fact in enumerate(records):
         if number:
             out.write()
-        data = fact_dict(fact, result.kb)
-        for key in ("id", "statement", "subject", "attribute", "value", "status", "note"):
-            if data[key] is not None:
-                out.row(key, data[key])
-        out.row("topics", ", ".join(fact.topics))
-        if fact.tags:
-            out.row("tags", ", ".join(fact.tags))
-        if fact.related:
-            out.row("related", ", ".join(fact.related))
-        for prov in data["provenance"]:
+        for key in _PLAIN_FIELDS:
+            if fact[key] is not None:
+                out.row(key, fact[key])
+        out.row("topics", ", ".join(fact["topics"]))
+        if fact["tags"]:
+            out.row("tags", ", ".join(fact["tags"]))
+        if fact["related"]:
+            out.row("related", ", ".join(fact["related"]))
+        for reference in fact.get("references") or ():
+            out.row(
+                "reference",
+                reference["title"],
+                reference["publisher"],
+                reference.get("date") or "",
+                reference["url"],
+                reference["says"],
+            )
+        for prov in fact["provenance"]:
             out.row(
                 "provenance",
                 prov["source"],
@@ -98,48 +113,55 @@ def show_plain(result: Facts, out: Output) -> None:
             )
 
 
-def show_toml(result: Facts, out: Output) -> None:
-    for number, fact in enumerate(result.facts):
+def show_toml(records: list[Record], out: Output) -> None:
+    for number, fact in enumerate(records):
         if number:
             out.write()
-        text = fact.path.read_text(encoding="utf-8") if fact.path else ""
+        text = fact.get("toml") or ""
         out.stream.write(safe(text) if text.endswith("\n") else safe(text) + "\n")
 
 
-def facts_json(result: Facts, out: Output) -> None:
-    out.json([fact_dict(f, result.kb) for f in result.facts])
+def facts_json(records: list[Record], out: Output) -> None:
+    out.json([_public(f) for f in records])
 
 
-def facts_jsonl(result: Facts, out: Output) -> None:
-    out.jsonl(fact_dict(f, result.kb) for f in result.facts)
+def facts_jsonl(records: list[Record], out: Output) -> None:
+    out.jsonl(_public(f) for f in records)
 
 
-def facts_ids(result: Facts, out: Output) -> None:
-    for fact in result.facts:
-        out.write(fact.id)
+def _public(record: Record) -> Record:
+    return {key: value for key, value in record.items() if key != "toml"}
+
+
+def facts_ids(records: list[Record], out: Output) -> None:
+    for fact in records:
+        out.write(fact["id"])
 
 
 # ---- list -----------------------------------------------------------------------------------
 
 
-def list_rich(result: Facts, out: Output) -> None:
+def list_rich(records: list[Record], out: Output) -> None:
     from rich.table import Table
     from rich.text import Text
 
     table = Table(show_lines=False, header_style="bold", expand=False)
     for name in ("id", "subject", "status", "statement"):
         table.add_column(name, overflow="fold")
-    for fact in result.facts:
-        status = Text(status_label(fact.status), STATUS_STYLE.get(fact.status, ""))
+    for fact in records:
+        status = Text(status_label(fact["status"]), STATUS_STYLE.get(fact["status"], ""))
         table.add_row(
-            Text(safe(fact.id)), Text(safe(fact.subject)), status, Text(safe(fact.statement))
+            Text(safe(fact["id"])),
+            Text(safe(fact["subject"])),
+            status,
+            Text(safe(fact["statement"])),
         )
     out.console.print(table)
 
 
-def list_plain(result: Facts, out: Output) -> None:
-    for fact in result.facts:
-        out.row(fact.id, fact.subject, fact.status, fact.statement)
+def list_plain(records: list[Record], out: Output) -> None:
+    for fact in records:
+        out.row(fact["id"], fact["subject"], fact["status"], fact["statement"])
 
 
 SHOW_RENDERERS = {

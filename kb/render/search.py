@@ -10,25 +10,15 @@ MATCH_STYLE = "bold yellow underline"
 LABEL_STYLE = {"refuted": "bold white on red", "contested": "bold black on yellow"}
 
 
+# Keys of the index's stored record that are not part of a hit's JSON.
+_INTERNAL = frozenset({"id", "subject_aliases"})
+
+
 def hit_dict(hit: Any) -> dict[str, Any]:
-    """A search hit as JSON: the `kb show` fields plus score, path and highlights."""
-    record = hit.record
+    """A search hit as JSON: id and score, then the fields of `kb show` as the index stores
+    them (every schema field, in schema order, then the path), then the highlights."""
     data: dict[str, Any] = {"id": hit.id, "score": round(hit.score, 4)}
-    for key in (
-        "statement",
-        "subject",
-        "subject_name",
-        "topics",
-        "tags",
-        "attribute",
-        "value",
-        "status",
-        "note",
-        "related",
-        "provenance",
-        "path",
-    ):
-        data[key] = record.get(key)
+    data.update((k, v) for k, v in hit.record.items() if k not in _INTERNAL)
     data["highlights"] = [h.as_dict() for h in hit.highlights if h.spans]
     return data
 
