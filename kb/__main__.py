@@ -1,3 +1,5 @@
+"""The `kb` command: the search fast path when it applies, else the typer app."""
+
 import os
 import sys
 from typing import NoReturn
@@ -5,25 +7,14 @@ from typing import NoReturn
 
 def main() -> None:
     _closed_streams()
+    from kb.cli.errors import guarded
     from kb.cli.fastpath import run as fast_run
 
-    try:
-        code = fast_run(sys.argv)
-    except BrokenPipeError:
-        from kb.cli.io import silence_stdout
-
-        silence_stdout()
-        code = 0
-    except KeyboardInterrupt:
-        code = 130
-    except OSError as error:  # e.g. stdout on a full disk
-        from kb.cli.io import os_error
-
-        code = os_error(error)
+    code = guarded(lambda: fast_run(sys.argv))
     if code is None:
         from kb.cli.app import run
 
-        code = run()
+        code = run(sys.argv[1:])
     _exit(code)
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures. Every test runs with an isolated environment: no KB_DIR, an index and
+"""Shared fixtures. Every test runs with an isolated environment: no KB_DIR, a home, index and
 cache directory of its own, a fixed terminal width and no colour settings leaking in."""
 
 from __future__ import annotations
@@ -20,10 +20,14 @@ SHARED_SOURCES = REPO.parent / "shared" / "sources"
 def isolated_env(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:
-    cache = tmp_path_factory.mktemp("cache")
+    home = tmp_path_factory.mktemp("home")
     for name in ("KB_DIR", "KB_SNAPSHOTS", "NO_COLOR", "FORCE_COLOR", "KB_INDEX_DIR"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    # The library's default index location is ~/.cache, the CLI's the platform's cache
+    # directory ($XDG_CACHE_HOME here): both inside a home of the test's own.
+    (home / ".cache").mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("LINES", "40")
     monkeypatch.setenv("TERM", "dumb")

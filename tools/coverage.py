@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from kb.analysis.stats import SECTION_TITLES, compute
+from kb.analysis.stats import compute
 from kb.entries.loading import load
+from kb.render.stats import SECTION_TITLES
 
 SHIPPED = Path(__file__).resolve().parent.parent / "entries"
 

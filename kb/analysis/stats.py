@@ -10,15 +10,6 @@ from kb.entries.loading import KnowledgeBase
 from kb.entries.models import Fact
 
 UNKNOWN = "unknown"
-SECTION_TITLES = {
-    "total": "Totals",
-    "source": "Facts per source",
-    "topic": "Facts per topic",
-    "subject": "Facts per subject",
-    "status": "Facts per status",
-    "reliability": "Facts citing at least one source of each reliability",
-    "best-reliability": "Facts by their most reliable source",
-}
 
 
 @dataclass(frozen=True)

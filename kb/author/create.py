@@ -129,7 +129,7 @@ def _fill_defaults(kb: KnowledgeBase, kind: str, data: dict[str, Any], store: An
 
 
 def build(
-    kb: KnowledgeBase, kind: str, values: dict[str, Any], snapshots: str | None
+    kb: KnowledgeBase, kind: str, values: dict[str, Any], snapshots: Path | None
 ) -> dict[str, Any]:
     """The entry table: values cleaned and put in schema order, the id proposed if not given,
     a subject alias turned into its id, a source's sha256 computed from its snapshot."""
@@ -195,7 +195,7 @@ def _describe(found: Problem) -> str:
     return f"{found.code} {found.message}"
 
 
-def check(kb: KnowledgeBase, kind: str, path: Path, text: str, snapshots: str | None) -> list[str]:
+def check(kb: KnowledgeBase, kind: str, path: Path, text: str, snapshots: Path | None) -> list[str]:
     """Raise UsageError listing every error the entry would have; return notes otherwise."""
     result = validate_pending(kb.root, pending_entry(path, kind, text), snapshots)
     errors = [p for p in result.problems if p.severity == ERROR]
@@ -230,7 +230,7 @@ def create(
     kb: KnowledgeBase,
     kind: str,
     values: dict[str, Any],
-    snapshots: str | None = None,
+    snapshots: Path | None = None,
     dry_run: bool = False,
 ) -> Created:
     """Build, check and (unless dry_run) write a new entry of kind."""

@@ -14,12 +14,12 @@ import typer
 
 
 def _root(ctx: typer.Context | None) -> Path | None:
+    from kb.cli.config import kb_root
     from kb.core.errors import KbError
-    from kb.entries.locate import find_kb
 
     explicit = ctx.params.get("kb_path") if ctx is not None else None
     try:
-        return find_kb(explicit)
+        return kb_root(explicit)
     except (KbError, OSError):
         return None
 

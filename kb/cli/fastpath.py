@@ -9,16 +9,14 @@ that the options here are exactly those of the typer command.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.entries.filters import NAMES as FILTER_NAMES
 from kb.entries.filters import Filters
-from kb.render.base import Format
 
 if TYPE_CHECKING:
-    from kb.cli.io import SearchRequest
+    from kb.cli.searching import SearchRequest
 
 FILTER_OPTIONS = {f"--{name}": name for name in FILTER_NAMES}  # repeatable
 VALUE_OPTIONS = {
@@ -63,7 +61,8 @@ def _split(args: list[str]) -> tuple[dict[str, str | bool | list[str]], list[str
 
 def parse_search(args: list[str]) -> SearchRequest | None:
     """A SearchRequest for `kb search ARGS`, or None when typer should handle it."""
-    from kb.cli.io import SearchRequest
+    from kb.cli.searching import SearchRequest
+    from kb.render.search import FORMATS
 
     split = _split(args)
     if split is None or not split[1]:
@@ -71,10 +70,10 @@ def parse_search(args: list[str]) -> SearchRequest | None:
     options, words = split
     try:
         limit = int(str(options.get("limit", 10)))
-        fmt = Format(str(options["fmt"])) if "fmt" in options else None
     except ValueError:
         return None
-    if limit < 1:
+    fmt = _text(options, "fmt")
+    if limit < 1 or (fmt is not None and fmt not in FORMATS):
         return None
     kb_path = _text(options, "kb_path")
     filters = Filters.of(**{name: options.get(name) for name in FILTER_NAMES})  # type: ignore[arg-type]
@@ -95,17 +94,16 @@ def _text(options: dict[str, str | bool | list[str]], key: str) -> str | None:
 
 
 def run(argv: list[str]) -> int | None:
-    """Run `kb search` without typer when argv allows; None means: use the full CLI."""
-    if len(argv) < 2 or argv[1] != "search" or "_KB_COMPLETE" in os.environ:
+    """Run `kb search` without typer when argv allows, errors mapped to exit codes
+    (kb.cli.errors); None means: use the full CLI."""
+    from kb.cli.config import completing
+
+    if len(argv) < 2 or argv[1] != "search" or completing():
         return None
     request = parse_search(argv[2:])
     if request is None:
         return None
-    from kb.cli.io import message, run_search
-    from kb.core.errors import KbError
+    from kb.cli.errors import guarded
+    from kb.cli.searching import run_search
 
-    try:
-        return run_search(request)
-    except KbError as error:
-        message(error.message)
-        return error.exit_code
+    return guarded(lambda: run_search(request))

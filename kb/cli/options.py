@@ -1,31 +1,42 @@
-"""Typer pieces shared by the command modules: option types, error handling, KB opening."""
+"""Typer pieces shared by the command modules: option types and opening the KB."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from kb.cli import config, io
 from kb.cli.completion import complete_source_ids, complete_subject_ids
-from kb.cli.io import message, silence_stdout
-from kb.cli.io import warn_skipped as skipped
-from kb.core.errors import KbError
 from kb.render.base import Format
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from kb.entries.loading import KnowledgeBase
 
-FormatOpt = Annotated[
-    Format | None,
-    typer.Option(
+
+def format_option(renderers: Iterable[Format]) -> Any:
+    """`--format/-f` offering exactly the formats a command has renderers for: in its help,
+    its shell completion and its check (an unknown one is a usage error, exit 2)."""
+    names = [fmt.value for fmt in renderers]
+
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in names:
+            raise typer.BadParameter(f"{value!r} is not one of: {', '.join(names)}")
+        return value
+
+    return typer.Option(
         "--format",
         "-f",
-        help="Output format (default: rich on a terminal, plain when piped).",
+        help=f"Output format: {', '.join(names)} (default: rich on a terminal, plain when piped).",
+        metavar="FORMAT",
+        callback=check,
+        autocompletion=lambda incomplete: [n for n in names if n.startswith(incomplete)],
         show_default=False,
-    ),
-]
+    )
+
+
 KbOpt = Annotated[
     Path | None,
     typer.Option(
@@ -38,35 +49,16 @@ KbOpt = Annotated[
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (also: NO_COLOR).")]
 
 
-def handle_errors(func: F) -> F:
-    """Turn domain errors into a message on stderr and their exit code; a reader that closed
-    the pipe (`kb list | head -1`) ends the command quietly, exit 0, as for `kb search`
-    (click would exit 1)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except KbError as error:
-            message(error.message)
-            raise typer.Exit(error.exit_code) from None
-        except BrokenPipeError:
-            silence_stdout()
-            raise typer.Exit(0) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def open_kb(kb_path: Path | None, on_demand: bool = False) -> Any:
+def open_kb(kb_path: Path | None, on_demand: bool = False) -> KnowledgeBase:
     """The KB the options name (see kb.entries.loading.load for `on_demand`)."""
     from kb.entries.loading import load
-    from kb.entries.locate import find_kb
 
-    return load(find_kb(kb_path), on_demand)
+    return load(config.kb_root(kb_path), on_demand)
 
 
-def warn_skipped(kb: Any) -> None:
-    skipped(kb.problems)
+def warn_skipped(kb: KnowledgeBase) -> None:
+    """One warning per entry of the KB skipped as invalid."""
+    io.warn_skipped(kb.problems)
 
 
 IndexDirOpt = Annotated[

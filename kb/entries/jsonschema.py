@@ -14,12 +14,14 @@ tell the date `2024-05-01` from the string `"2024-05-01"`; the validator can (KB
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.core.errors import UsageError
 from kb.entries.kinds import ENTRY_KINDS
-from kb.entries.models import Settings
 from kb.entries.schema import CONTROL_PATTERN, FIELDS_BY_KIND, Field
+
+if TYPE_CHECKING:
+    from kb.entries.models import Settings
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"

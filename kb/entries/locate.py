@@ -1,5 +1,6 @@
-"""Finding the knowledge base: --kb, else $KB_DIR, else the nearest entries/kb.toml walking up
-from the working directory, else the KB shipped with the package."""
+"""Finding the knowledge base: the one given (the CLI passes --kb, else $KB_DIR), else the
+nearest entries/kb.toml walking up from the working directory, else the KB shipped with the
+package; and naming entry files in messages."""
 
 from __future__ import annotations
 
@@ -27,15 +28,18 @@ def _walk_up(start: Path) -> Path | None:
     return None
 
 
-def find_kb(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
-    """Return the KB root directory (the one holding kb.toml)."""
-    given = explicit if explicit is not None else os.environ.get("KB_DIR") or None
+def find_kb(
+    given: str | os.PathLike[str] | None = None, origin: str = "--kb", cwd: Path | None = None
+) -> Path:
+    """The KB root directory (the one holding kb.toml): `given` (a KB, or a folder holding
+    entries/kb.toml; `origin` names where it came from in the error), else the nearest one
+    walking up from `cwd` (default: the working directory), else the shipped KB.
+    KbNotFoundError when `given` holds none, or when none is found."""
     if given is not None:
         root = Path(given).expanduser()
         if not (root / SETTINGS_FILE).is_file() and (root / "entries" / SETTINGS_FILE).is_file():
             return (root / "entries").resolve()
         if not (root / SETTINGS_FILE).is_file():
-            origin = "--kb" if explicit is not None else "KB_DIR"
             raise KbNotFoundError(
                 f"{origin}: no knowledge base at {root} (missing {SETTINGS_FILE})"
             )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from kb.core.errors import UsageError
@@ -36,23 +35,15 @@ def normalise(text: str) -> str:
     return " ".join(text.translate(_QUOTE_MAP).split())
 
 
-def snapshots_dir(root: Path, settings: Settings | None, given: str | None) -> Path | None:
-    """--snapshots, else $KB_SNAPSHOTS, else kb.toml's `snapshots` (relative to the KB).
-
-    An explicitly given directory that does not exist is a usage error; a configured one that
-    does not exist means snapshots are unavailable (None).
-    """
+def snapshots_dir(root: Path, settings: Settings | None, given: Path | None) -> Path | None:
+    """The snapshots directory: `given` (the CLI passes --snapshots, else $KB_SNAPSHOTS),
+    else kb.toml's `snapshots` (relative to the KB). A given directory that does not exist
+    is a usage error; a configured one that does not exist means snapshots are unavailable
+    (None)."""
     if given is not None:
-        path = Path(given).expanduser()
-        if not path.is_dir():
-            raise UsageError(f"--snapshots: not a directory: {given}")
-        return path
-    env = os.environ.get("KB_SNAPSHOTS")
-    if env:
-        path = Path(env).expanduser()
-        if not path.is_dir():
-            raise UsageError(f"KB_SNAPSHOTS: not a directory: {env}")
-        return path
+        if not given.is_dir():
+            raise UsageError(f"snapshots: not a directory: {given}")
+        return given
     if settings is not None and settings.snapshots:
         path = root / settings.snapshots
         return path if path.is_dir() else None

@@ -189,6 +189,7 @@ def open_index(
     root: Path,
     index_dir: str | os.PathLike[str] | None = None,
     *,
+    cache_home: Path | None = None,
     rebuild: bool = False,
     verify: bool = False,
     damaged: str | None = None,
@@ -196,11 +197,12 @@ def open_index(
 ) -> Opened:
     """The search index of the KB at `root`, up to date with its files.
 
+    The index lives in `index_dir` when given, else under `cache_home` (kb.index.store).
     `rebuild` builds a new one whatever the state of the old (`damaged`: why, for the notice);
     `verify` skips the lock-free fast path (used after a search failed on an index that
     looked fine)."""
     started = time.perf_counter()
-    store = Store(root, index_dir)
+    store = Store(root, index_dir, cache_home)
     store.check_ours()
     if damaged is not None:
         notify(rebuild_notice(store, damaged))

@@ -1,7 +1,7 @@
 """Where the search index lives on disk, and the files kb keeps next to it.
 
-Layout of an index directory (by default `$XDG_CACHE_HOME/kb/index/<hash of the KB path>`,
-else `--index-dir` / `$KB_INDEX_DIR`):
+Layout of an index directory (`--index-dir` / `$KB_INDEX_DIR`, else
+`<user cache directory>/kb/index/<hash of the KB path>`):
 
     kb-index.json     marker: our format version, the KB path, the live generation
     write.lock        writer lock (an OS file lock; readers never take it)
@@ -43,13 +43,15 @@ _OURS = re.compile(
 _BUILDS = re.compile(r"^(ix|\.tmp)-[0-9a-f]{16}$")
 
 
-def index_dir(root: Path, explicit: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
-    """The index directory for a KB, and whether the user chose it."""
-    given = explicit if explicit is not None else os.environ.get("KB_INDEX_DIR") or None
-    if given is not None:
-        return Path(given).expanduser().absolute(), True
-    cache = os.environ.get("XDG_CACHE_HOME") or ""
-    base = Path(cache) if os.path.isabs(cache) else Path.home() / ".cache"
+def index_dir(
+    root: Path, explicit: str | os.PathLike[str] | None = None, cache_home: Path | None = None
+) -> tuple[Path, bool]:
+    """The index directory for a KB, and whether the user chose it: `explicit`, else
+    `<cache_home>/kb/index/<hash of the KB's path>` (cache_home: the CLI passes the platform's
+    user cache directory; default ~/.cache)."""
+    if explicit is not None:
+        return Path(explicit).expanduser().absolute(), True
+    base = cache_home if cache_home is not None else Path.home() / ".cache"
     key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
     return base / "kb" / "index" / key[:16], False
 
@@ -158,9 +160,14 @@ def fingerprint(directory: Path) -> dict[str, Stat]:
 class Store:
     """One index directory for one KB."""
 
-    def __init__(self, root: Path, explicit: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        explicit: str | os.PathLike[str] | None = None,
+        cache_home: Path | None = None,
+    ) -> None:
         self.root = root.resolve()
-        self.dir, self.chosen = index_dir(self.root, explicit)
+        self.dir, self.chosen = index_dir(self.root, explicit, cache_home)
 
     # ---- reading ---------------------------------------------------------------------------
 

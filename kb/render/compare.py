@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kb.analysis.compare import Claim, Comparison, Row
-from kb.analysis.factdiff import DiffOp
 from kb.render.base import Format, Output, status_label
 from kb.render.compare_rich import GAP, compare_rich
+
+if TYPE_CHECKING:
+    from kb.analysis.compare import Claim, Comparison, Row
+    from kb.analysis.factdiff import DiffOp
 
 
 def source_summary(claim: Claim) -> str:

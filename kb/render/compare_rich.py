@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from kb.analysis.compare import Claim, Comparison, Row
-from kb.analysis.factdiff import DiffOp
 from kb.render.base import RELIABILITY_STYLE, STATUS_STYLE, Output, safe, status_label
 
 if TYPE_CHECKING:
     from rich.text import Text
+
+    from kb.analysis.compare import Claim, Comparison, Row
+    from kb.analysis.factdiff import DiffOp
 
 GAP = "-"
 MARKS = {

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from kb.entries.problems import ERROR, NOTICE, WARNING
 from kb.render.base import Format, Output, one_line, safe
-from kb.validate.validator import ValidationResult
+
+if TYPE_CHECKING:
+    from kb.validate.validator import ValidationResult
 
 SEVERITY_STYLE = {ERROR: "bold red", WARNING: "yellow", NOTICE: "cyan"}
 

@@ -134,6 +134,7 @@ RENDERERS = {
     Format.jsonl: search_jsonl,
     Format.ids: search_ids,
 }
+FORMATS = frozenset(RENDERERS)  # what `kb search -f` accepts (the fast path checks it)
 
 
 # ---- kb index -------------------------------------------------------------------------------

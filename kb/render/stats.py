@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from kb.analysis.stats import SECTION_TITLES, Stats
+from typing import TYPE_CHECKING
+
 from kb.render.base import Format, Output, safe
+
+if TYPE_CHECKING:
+    from kb.analysis.stats import Stats
+
+SECTION_TITLES = {
+    "total": "Totals",
+    "source": "Facts per source",
+    "topic": "Facts per topic",
+    "subject": "Facts per subject",
+    "status": "Facts per status",
+    "reliability": "Facts citing at least one source of each reliability",
+    "best-reliability": "Facts by their most reliable source",
+}
 
 
 def stats_rich(stats: Stats, out: Output) -> None:

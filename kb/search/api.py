@@ -147,6 +147,7 @@ def search(
     *,
     limit: int | None = 10,
     index_dir: str | None = None,
+    cache_home: Path | None = None,
     highlight: bool = True,
     count: bool = False,
     records: bool = True,
@@ -160,7 +161,7 @@ def search(
     wanted = _Wanted(limit, highlight, count, records)
     check_given(filters)  # bad filters and queries are reported before any index work
     parse(text)
-    opened = open_index(root, index_dir, notify=notify)
+    opened = open_index(root, index_dir, cache_home=cache_home, notify=notify)
     for attempt in ("verify", "rebuild", None):
         try:
             return _search_once(opened, text, filters, wanted)
@@ -171,6 +172,7 @@ def search(
             opened = open_index(
                 root,
                 index_dir,
+                cache_home=cache_home,
                 notify=notify,
                 verify=True,
                 rebuild=rebuild,
@@ -184,9 +186,10 @@ def index(
     *,
     rebuild: bool = False,
     index_dir: str | None = None,
+    cache_home: Path | None = None,
     notify: Notify = lambda text: None,
 ) -> Report:
     """Bring the index up to date (or rebuild it) and say what that took."""
-    opened = open_index(root, index_dir, rebuild=rebuild, notify=notify)
+    opened = open_index(root, index_dir, cache_home=cache_home, rebuild=rebuild, notify=notify)
     opened.report.problems = sorted(opened.manifest.problems.values())
     return opened.report

@@ -24,6 +24,8 @@ def pending_entry(path: Path, kind: str, text: str) -> RawEntry:
     return RawEntry(path, kind, data, text, found)
 
 
-def validate_pending(root: Path, entry: RawEntry, snapshots: str | None = None) -> ValidationResult:
+def validate_pending(
+    root: Path, entry: RawEntry, snapshots: Path | None = None
+) -> ValidationResult:
     """Every problem `kb validate` would report on `entry` once written (and only on it)."""
     return Validator(root, snapshots, (entry,)).run([entry.path])

@@ -61,7 +61,7 @@ class Validator:
     (kb.validate.pending)."""
 
     def __init__(
-        self, root: Path, snapshots: str | None = None, pending: Sequence[RawEntry] = ()
+        self, root: Path, snapshots: Path | None = None, pending: Sequence[RawEntry] = ()
     ) -> None:
         self.root = root
         self.result = ValidationResult()
@@ -295,7 +295,7 @@ def _kind_of(root: Path, path: Path) -> EntryKind | None:
 
 
 def validate(
-    root: Path, paths: Sequence[Path] | None = None, snapshots: str | None = None
+    root: Path, paths: Sequence[Path] | None = None, snapshots: Path | None = None
 ) -> ValidationResult:
     """Validate the KB at root; with paths, report only their problems (cross-file rules still
     use the whole KB)."""

@@ -175,7 +175,11 @@ def test_facts_json_and_rich(runner: CliRunner, kb: Path) -> None:
         (["widgetol-weaker", "--by", "source"], 2, "not facts"),
         (["widgetol", "gadgetine", "--attribute", "potncy"], 2, "did you mean 'potency'"),
         (["widgetol", "gadgetine", "--topic", "nope"], 2, "unknown topic"),
-        (["widgetol", "gadgetine", "-f", "ids"], 2, "does not support --format ids"),
+        (
+            ["widgetol", "gadgetine", "-f", "ids"],
+            2,
+            "'ids' is not one of: rich, plain, json, jsonl",
+        ),
         (["widgetol", "gadgetine", "--by", "sauce"], 2, ""),
     ],
 )

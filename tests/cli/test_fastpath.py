@@ -8,11 +8,11 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from kb.cli import io as cliutil
+from kb.cli import searching as cliutil
 from kb.cli.app import app
 from kb.cli.fastpath import FLAG_OPTIONS, VALUE_OPTIONS, parse_search
 from kb.cli.fastpath import run as fast_run
-from kb.cli.io import SearchRequest
+from kb.cli.searching import SearchRequest
 
 
 def _search_options() -> set[str]:

@@ -178,7 +178,7 @@ def test_a_suggestion_that_finds_nothing_either(runner: CliRunner, mini_kb: Path
         (["x" * 10_000], "the limit is"),
         (["bladder", "--subject", "widgetoll"], "did you mean 'widgetol'"),
         (["bladder", "--topic", "risk"], "did you mean 'risks'"),
-        (["bladder", "-f", "toml"], "search does not support --format toml"),
+        (["bladder", "-f", "toml"], "'toml' is not one of: rich, plain, json, jsonl, ids"),
     ],
 )
 def test_usage_errors_exit_2(

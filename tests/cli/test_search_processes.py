@@ -55,7 +55,7 @@ def test_the_fresh_path_imports_neither_rich_nor_toml_parsing(
 ) -> None:
     code = (
         "import sys; sys.argv = ['kb', 'search', 'bladder', '-f', 'ids', '--kb', {kb!r}]; "
-        "from kb.cli.app import run; status = run(); "
+        "from kb.cli.app import run; status = run(sys.argv[1:]); "
         "print(' '.join(sorted(sys.modules)), file=sys.stderr); sys.exit(status)"
     )
     command = [sys.executable, "-c", code.format(kb=str(mini_kb))]

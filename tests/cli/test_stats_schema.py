@@ -47,7 +47,7 @@ def test_stats_rich_and_unsupported_format(runner: CliRunner, mini_kb: Path) -> 
     assert "\x1b[" not in result.stdout
     ids = runner.invoke(app, ["stats", "--kb", str(mini_kb), "-f", "ids"])
     assert ids.exit_code == 2
-    assert "stats does not support --format ids" in ids.stderr
+    assert "'ids' is not one of: rich, plain, json, jsonl" in ids.stderr
 
 
 def test_stats_on_the_shipped_kb(runner: CliRunner, shipped_kb: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kb.cli import config
 from kb.core.errors import IndexUnavailableError
 from kb.entries.filters import Filters
 from kb.index import opening as freshness
@@ -33,8 +34,8 @@ def snapshot(directory: Path) -> dict[str, tuple[int, int]]:
 
 
 def test_first_search_builds_the_index_in_the_user_cache(mini_kb: Path) -> None:
-    assert ids(mini_kb, "bladder") == ["widgetol-bladder-damage"]
-    store = Store(mini_kb)
+    assert ids(mini_kb, "bladder", cache_home=config.cache_home()) == ["widgetol-bladder-damage"]
+    store = Store(mini_kb, None, config.cache_home())
     assert store.dir.parent == Path(os.environ["XDG_CACHE_HOME"]) / "kb" / "index"
     marker = json.loads((store.dir / MARKER).read_text())
     assert marker["kb"] == str(mini_kb.resolve())
@@ -50,7 +51,8 @@ def test_index_dir_argument_and_environment(
     assert (chosen / MARKER).is_file()
     from_env = tmp_path / "from-env"
     monkeypatch.setenv("KB_INDEX_DIR", str(from_env))
-    assert ids(mini_kb, "bladder") == ["widgetol-bladder-damage"]
+    located = config.index_dir(None)
+    assert ids(mini_kb, "bladder", index_dir=located) == ["widgetol-bladder-damage"]
     assert (from_env / MARKER).is_file()
     assert not (Path(os.environ["XDG_CACHE_HOME"]) / "kb").exists()
 

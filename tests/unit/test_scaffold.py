@@ -88,9 +88,9 @@ def test_explicit_snapshots_directory(mini_kb: Path, tmp_path: Path) -> None:
     elsewhere.mkdir()
     (elsewhere / "alpha.txt").write_text("Nothing about bladders here.")
     with pytest.raises(UsageError, match="KB040"):
-        create(load(mini_kb), "fact", fact_values(), snapshots=str(elsewhere), dry_run=True)
+        create(load(mini_kb), "fact", fact_values(), snapshots=elsewhere, dry_run=True)
     with pytest.raises(UsageError, match="not a directory"):
-        create(load(mini_kb), "fact", fact_values(), snapshots=str(tmp_path / "no"), dry_run=True)
+        create(load(mini_kb), "fact", fact_values(), snapshots=tmp_path / "no", dry_run=True)
 
 
 def test_taken_id_is_an_error(mini_kb: Path) -> None:

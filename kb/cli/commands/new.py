@@ -8,9 +8,10 @@ from typing import Annotated, Any
 
 import typer
 
+from kb.cli import config
 from kb.cli.completion import complete_fact_ids, complete_source_ids, complete_subject_ids
 from kb.cli.io import message
-from kb.cli.options import DryRunOpt, IdOpt, KbOpt, SnapshotsOpt, handle_errors, open_kb
+from kb.cli.options import DryRunOpt, IdOpt, KbOpt, SnapshotsOpt, open_kb
 
 new_app = typer.Typer(
     name="new",
@@ -33,14 +34,14 @@ def _new_entry(
     from kb.entries.loading import display_path
 
     kb = open_kb(kb_path)
-    created = create(kb, kind, complete(kb, kind, values), snapshots, dry_run)
+    given = config.snapshots(snapshots)
+    created = create(kb, kind, complete(kb, kind, values), given, dry_run)
     for note in created.notes:
         message(note, "note")
     sys.stdout.write(created.text if dry_run else display_path(created.path) + "\n")
 
 
 @new_app.command("fact")
-@handle_errors
 def new_fact_command(
     statement: Annotated[
         str | None,
@@ -165,7 +166,6 @@ def new_fact_command(
 
 
 @new_app.command("source")
-@handle_errors
 def new_source_command(
     title: Annotated[
         str | None, typer.Option(help="Title of the document.", metavar="TEXT", show_default=False)
@@ -256,7 +256,6 @@ def new_source_command(
 
 
 @new_app.command("subject")
-@handle_errors
 def new_subject_command(
     name: Annotated[
         str | None, typer.Option(help="Display name.", metavar="TEXT", show_default=False)

@@ -1,0 +1,123 @@
+"""`kb show`, `kb list`, `kb stats`: facts and counts from the loaded KB."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from kb.cli.completion import complete_fact_ids
+from kb.cli.io import message, output_for, warn_skipped
+from kb.cli.options import (
+    KbOpt,
+    NoColorOpt,
+    SourceFilterOpt,
+    StatusFilterOpt,
+    SubjectFilterOpt,
+    TagFilterOpt,
+    TopicFilterOpt,
+    format_option,
+    open_kb,
+)
+from kb.cli.options import warn_skipped as warn_skipped_entries
+from kb.render.base import Format, pick
+from kb.render.facts import LIST_RENDERERS, SHOW_RENDERERS
+from kb.render.stats import RENDERERS as STATS_RENDERERS
+
+
+def show_command(
+    ids: Annotated[
+        list[str],
+        typer.Argument(
+            help="Fact ids, or - to read ids from stdin.",
+            metavar="ID...",
+            autocompletion=complete_fact_ids,
+        ),
+    ],
+    fmt: Annotated[str | None, format_option(SHOW_RENDERERS)] = None,
+    kb_path: KbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Show facts with their subject, status and every source quote.
+
+    Examples: kb show ketamine-schedule-iii;  kb search bladder -f ids | kb show - -f json
+    """
+    from kb.core.suggest import hint
+    from kb.entries.selection import lookup_facts
+
+    chosen, out = output_for(fmt, no_color)
+    render = pick(SHOW_RENDERERS, chosen, "show")
+    wanted = [
+        line for arg in ids for line in (sys.stdin.read().splitlines() if arg == "-" else [arg])
+    ]
+    kb = open_kb(kb_path, on_demand=True)
+    found = lookup_facts(kb, wanted)
+    records = [kb.fact_view(fact) for fact in found.found]
+    if chosen is Format.toml:
+        for record, fact in zip(records, found.found, strict=True):
+            record["toml"] = fact.path.read_text(encoding="utf-8") if fact.path else ""
+    render(records, out)
+    warn_skipped(found.unknown_problems(kb.problems))
+    for unknown in found.unknown:
+        if unknown in found.invalid:
+            why = found.invalid[unknown]
+            message(
+                f"fact {unknown!r} cannot be shown: its file is invalid: {why} (run kb validate)"
+            )
+            continue
+        message(f"unknown fact id {unknown!r}{hint(found.suggestions.get(unknown) or [])}")
+    if found.unknown or not found.found:
+        if not found.unknown and not found.found:  # nothing but blank lines or arguments
+            message("no fact ids given")
+        raise typer.Exit(1)
+
+
+def list_command(
+    subject: SubjectFilterOpt = None,
+    topic: TopicFilterOpt = None,
+    tag: TagFilterOpt = None,
+    source: SourceFilterOpt = None,
+    status: StatusFilterOpt = None,
+    fmt: Annotated[str | None, format_option(LIST_RENDERERS)] = None,
+    kb_path: KbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """List facts, one row each, optionally filtered.
+
+    Examples: kb list --subject spravato;  kb list --status refuted -f jsonl
+    """
+    from kb.entries.filters import Filters
+    from kb.entries.selection import select_facts
+
+    chosen, out = output_for(fmt, no_color)
+    render = pick(LIST_RENDERERS, chosen, "list")
+    kb = open_kb(kb_path)
+    filters = Filters.of(subject=subject, topic=topic, tag=tag, source=source, status=status)
+    facts = select_facts(kb, filters)
+    render([kb.fact_view(fact) for fact in facts], out)
+    warn_skipped_entries(kb)
+    if not facts:
+        message("no facts match", "")
+        raise typer.Exit(1)
+
+
+def stats_command(
+    fmt: Annotated[str | None, format_option(STATS_RENDERERS)] = None,
+    kb_path: KbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Count facts per source, topic, subject, status and source reliability.
+
+    plain: section<TAB>key<TAB>count lines; json: {section: {key: count}}; jsonl: one
+    {"section", "key", "count"} object per line.
+
+    Examples: kb stats;  kb stats -f json | jq .topic
+    """
+    from kb.analysis.stats import compute
+
+    chosen, out = output_for(fmt, no_color)
+    render = pick(STATS_RENDERERS, chosen, "stats")
+    kb = open_kb(kb_path)
+    render(compute(kb), out)
+    warn_skipped_entries(kb)

@@ -1,0 +1,91 @@
+"""`kb validate` and `kb schema`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kb.cli import config
+from kb.cli.io import message, output_for
+from kb.cli.options import KbOpt, NoColorOpt, SnapshotsOpt, format_option
+from kb.entries.jsonschema import SCHEMA_KINDS
+from kb.render.base import pick
+from kb.render.problems import RENDERERS
+
+
+def validate_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Entry files to report on (default: the whole KB). Cross-file rules still use "
+            "the whole KB."
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Warnings and notices fail too.")
+    ] = False,
+    snapshots: SnapshotsOpt = None,
+    fmt: Annotated[str | None, format_option(RENDERERS)] = None,
+    kb_path: KbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Check entries: every problem at once, as path:line:col: CODE message.
+
+    Exit 0 when valid, 1 when there are problems, 2 on usage errors.
+
+    Examples: kb validate --strict;  kb validate entries/facts/x.toml -f github
+    """
+    from kb.render.problems import summary_line
+    from kb.validate.validator import validate
+
+    chosen, out = output_for(fmt, no_color)
+    render = pick(RENDERERS, chosen, "validate")
+    result = validate(config.kb_root(kb_path), paths, config.snapshots(snapshots))
+    render(result, out)
+    sys.stdout.flush()
+    message(summary_line(result, strict), "")
+    if not result.ok(strict):
+        raise typer.Exit(1)
+
+
+def _complete_schema_kinds(incomplete: str) -> list[str]:
+    return [k for k in SCHEMA_KINDS if k.startswith(incomplete)]
+
+
+def schema_command(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help=f"{', '.join(SCHEMA_KINDS)}.",
+            metavar="KIND",
+            autocompletion=_complete_schema_kinds,
+        ),
+    ],
+    vocabularies: Annotated[
+        bool,
+        typer.Option(
+            "--vocabularies",
+            help="Also restrict topics, kinds, reliability levels and statuses to "
+            "the KB's kb.toml lists.",
+        ),
+    ] = False,
+    kb_path: KbOpt = None,
+) -> None:
+    """Print the JSON Schema of an entry kind, as in docs/schema/KIND.schema.json.
+
+    Editors (Taplo, Even Better TOML) use it to flag mistakes while typing; see
+    docs/contributing.md.
+
+    Examples: kb schema fact > fact.schema.json;  kb schema source --vocabularies
+    """
+    from kb.entries.jsonschema import schema_for
+
+    settings = None
+    if vocabularies:
+        from kb.entries.loading import read_settings
+
+        settings = read_settings(config.kb_root(kb_path))
+    sys.stdout.write(schema_for(kind, settings))
