@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -450,6 +451,104 @@ def test_poisoned_server_is_an_error(watched: Watch) -> None:
     watched.client.command("debug-poison", watched.watch)
     with pytest.raises(WatchmanError, match="non-recoverable"):
         watched.since()
+
+
+# Run by test_inotify_watch_limit in a user namespace of its own, where the inotify watch limit
+# can be lowered without touching the machine's: watch a KB, then add more folders than the
+# limit allows (watchman on Linux takes one inotify watch per folder) and ask what changed.
+LIMIT_CHILD = """
+import json, os, subprocess, sys, time
+from kb.watchclient import Client, WatchmanError
+program, directory, kb = sys.argv[1:4]
+with open("/proc/sys/user/max_inotify_watches", "w") as limit:
+    limit.write("20")
+sock = os.path.join(directory, "sock")
+server = subprocess.Popen(
+    [program, "--foreground", "--sockname=" + sock,
+     "--statefile=" + os.path.join(directory, "state"),
+     "--logfile=" + os.path.join(directory, "log"),
+     "--pidfile=" + os.path.join(directory, "pid")],
+    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+)
+outcome = {}
+try:
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client = Client(sock)
+            break
+        except WatchmanError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+    watch, relative = client.watch_project(kb)
+    clock = client.clock(watch)
+    for i in range(30):
+        os.makedirs(os.path.join(kb, "facts", "t%d" % i))
+        with open(os.path.join(kb, "facts", "t%d" % i, "f.toml"), "w") as handle:
+            handle.write("x = 1\\n")
+    try:
+        answer = client.since(watch, relative, clock)
+        outcome["answer"] = [answer.fresh_instance, sorted(c.name for c in answer.changes)]
+    except WatchmanError as error:
+        outcome["error"] = error.reason
+    try:
+        client.clock(watch)
+        outcome["then"] = "answered"
+    except WatchmanError as error:
+        outcome["then"] = error.reason
+finally:
+    try:
+        Client(sock).command("shutdown-server")
+        server.wait(5)
+    except Exception:
+        server.kill()
+        server.wait(5)
+print(json.dumps(outcome))
+"""
+
+
+def test_inotify_watch_limit(tmp_path: Path) -> None:
+    """Past the inotify watch limit watchman 4.9 poisons itself: every request fails (until
+    it is restarted), so kb walks; never a stale answer."""
+    program = require_watchman()
+    unshare = shutil.which("unshare")
+    probe = (
+        subprocess.run(
+            [unshare, "-U", "-r", "sh", "-c", "echo 20 > /proc/sys/user/max_inotify_watches"],
+            capture_output=True,
+            check=False,
+        )
+        if unshare
+        else None
+    )
+    if probe is None or probe.returncode != 0:
+        pytest.skip("needs a user namespace where the inotify watch limit can be lowered")
+    assert unshare is not None
+    kb = tmp_path / "kb"
+    write(kb / "kb.toml", "")
+    (kb / "facts").mkdir()
+    directory = tempfile.mkdtemp(prefix="kbwm-")
+    try:
+        env = {k: v for k, v in os.environ.items() if k != "WATCHMAN_SOCK"}
+        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+        env["WATCHMAN_CONFIG_FILE"] = os.path.join(directory, "watchman.json")
+        Path(env["WATCHMAN_CONFIG_FILE"]).write_text("{}")
+        done = subprocess.run(
+            [unshare, "-U", "-r", sys.executable, "-c", LIMIT_CHILD, program, directory, str(kb)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            check=False,
+        )
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout)
+    assert "answer" not in outcome
+    assert "inotify" in outcome["error"] and "max_user_watches" in outcome["error"]
+    assert "non-recoverable" in outcome["then"]
 
 
 def test_illegal_filesystem_type_is_an_error(server: Server, kb: Path) -> None:
