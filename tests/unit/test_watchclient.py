@@ -445,6 +445,18 @@ def test_recrawl_means_walk_once(watched: Watch) -> None:
     assert answer.reason_to_walk(1) is None
 
 
+def test_a_clock_older_than_an_age_out_is_a_fresh_instance(watched: Watch) -> None:
+    """watchman forgets deleted files after gc_age_seconds (12 hours by default): a clock
+    from before that cannot say what was deleted, so kb must walk (and save a newer clock)."""
+    old = watched.clock
+    (watched.root / "facts" / "core" / "two.toml").unlink()
+    newer = watched.client.clock(watched.watch)
+    watched.client.command("debug-ageout", watched.watch, 0)
+    assert watched.client.since(watched.watch, watched.relative, old).fresh_instance
+    answer = watched.client.since(watched.watch, watched.relative, newer)
+    assert not answer.fresh_instance and answer.changes == []
+
+
 def test_poisoned_server_is_an_error(watched: Watch) -> None:
     """What watchman 4.9 does when it cannot add a watch (the inotify watch limit reached):
     every request fails until the server is restarted."""
