@@ -271,8 +271,9 @@ class Client:
     def watch_project(self, path: str) -> tuple[str, str | None]:
         """Watch the project holding `path` (as git's fsmonitor hook does): watchman watches
         the nearest enclosing folder with .git, .hg, .svn or .watchmanconfig, else `path`.
-        Returns (the watched root, `path` relative to it, None when it is the root)."""
-        reply = self.command("watch-project", path)
+        Returns (the watched root, `path` relative to it, None when it is the root).
+        `path` is resolved first: watchman 4.9 refuses a path through a symbolic link."""
+        reply = self.command("watch-project", os.path.realpath(path))
         watch, relative = reply.get("watch"), reply.get("relative_path")
         if not isinstance(watch, str) or not (relative is None or isinstance(relative, str)):
             raise WatchmanError(f"unexpected watch-project reply: {_short(reply)}")

@@ -188,6 +188,18 @@ def test_watch_project_of_a_folder_outside_any_project(server: Server, tmp_path:
     assert os.path.join(watch, relative or "").rstrip("/") == os.path.realpath(root)
 
 
+def test_watch_project_through_a_symbolic_link(server: Server, tmp_path: Path) -> None:
+    """watchman 4.9 refuses to watch a path through a link ("unable to examine ... using strict
+    case sensitive rules"): watch_project resolves it first."""
+    write(tmp_path / "real" / "kb" / "kb.toml", "")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    with server.client() as client:
+        watch, relative = client.watch_project(str(tmp_path / "link" / "kb"))
+    assert os.path.join(watch, relative or "").rstrip("/") == os.path.realpath(
+        tmp_path / "real" / "kb"
+    )
+
+
 def test_first_query_after_watching_reports_nothing(watched: Watch) -> None:
     answer = watched.since()
     assert (answer.fresh_instance, answer.changes, answer.recrawls) == (False, [], 0)
