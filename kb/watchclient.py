@@ -16,7 +16,9 @@ by `find_socket`, needed only when the socket's path is not known yet.
 
 Everything that can go wrong is a `WatchmanError` with a reason: no binary, no socket, refused
 connection, timeout, an error reply, a reply that is not watchman's. Every read has a deadline:
-a stopped or wedged server costs at most the timeout, never a hang.
+a stopped or wedged server costs at most the timeout, never a hang. (One known cause of a
+timeout: JSON cannot carry a file name that is not UTF-8, and watchman 4.9 then sends no answer
+at all, for every query whose clock is older than that file's last change.)
 """
 
 from __future__ import annotations

@@ -365,6 +365,26 @@ def test_symbolic_link_is_reported_as_a_link(watched: Watch) -> None:
     assert change.exists and change.type == "l"
 
 
+def test_a_name_that_is_not_utf8_is_never_silently_left_out(watched: Watch) -> None:
+    """JSON cannot carry such a name: watchman 4.9 then sends no answer at all, so the query
+    costs its timeout and fails (kb walks). Whatever a version does, it must not answer
+    without the file."""
+    folder = os.fsencode(watched.root / "facts" / "core")
+    with open(os.path.join(folder, b"caf\xe9.toml"), "wb") as handle:  # Latin-1, not UTF-8
+        handle.write(b'id = "x"\n')
+    client = Client(watched.client.sockname, timeout=0.5)
+    started = time.monotonic()
+    try:
+        answer = client.since(watched.watch, watched.relative, watched.clock)
+    except WatchmanError:
+        pass
+    else:
+        assert [change.name for change in answer.changes] == ["facts/core/caf\udce9.toml"]
+    finally:
+        client.close()
+    assert time.monotonic() - started < 1.5
+
+
 def test_every_write_finished_before_the_query_is_included(watched: Watch) -> None:
     """The cookie sync: no write done before the query may be missing from its answer,
     however fast the query follows."""
