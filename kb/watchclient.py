@@ -44,6 +44,7 @@ FIELDS = ["name", "exists", "type", "size", "mtime_ns"]
 # when a folder is renamed or deleted, watchman reports each file in it (checked by the tests).
 # A `*.toml` name that is now a folder is still reported (exists, type "d"): for kb that file
 # is gone.
+_TOML = ["match", "*.toml", "basename"]  # case-sensitive, as kb's walk ("suffix" is not)
 _DOTTED = [
     "anyof",
     ["match", ".*", "basename", {"includedotfiles": True}],
@@ -54,9 +55,9 @@ EXPRESSION: list[Any] = [
     [
         "anyof",
         ["name", "kb.toml", "wholename"],
-        ["allof", ["suffix", "toml"], ["dirname", "facts"]],
-        ["allof", ["suffix", "toml"], ["dirname", "sources", ["depth", "eq", 0]]],
-        ["allof", ["suffix", "toml"], ["dirname", "subjects", ["depth", "eq", 0]]],
+        ["allof", _TOML, ["dirname", "facts"]],
+        ["allof", _TOML, ["dirname", "sources", ["depth", "eq", 0]]],
+        ["allof", _TOML, ["dirname", "subjects", ["depth", "eq", 0]]],
     ],
     ["not", _DOTTED],
 ]

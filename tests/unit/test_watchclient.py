@@ -332,12 +332,14 @@ def test_only_the_files_kb_reads_are_reported(watched: Watch) -> None:
     ]
     ignored = [
         "other.toml",  # at the root, only kb.toml
+        "KB.toml",
         "notes/x.toml",
         "sources/nested/s.toml",  # sources and subjects are flat
         "subjects/nested/s.toml",
         "facts/core/readme.md",
         "facts/core/toml",
         "facts/core/x.toml.bak",
+        "facts/core/upper.TOML",  # kb's walk takes ".toml" only, case-sensitively
         "facts/core/.hidden.toml",
         "facts/.drafts/draft.toml",
         "facts/core/.git/x/y.toml",
