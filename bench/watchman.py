@@ -1,4 +1,4 @@
-"""What asking watchman costs, against the walk it would replace (kb.watchclient).
+"""What asking watchman costs, against the walk it would replace (kb.index.watchman).
 
     python bench/watchman.py [--facts 1000,100000] [--kb DIR] [--runs 50] [--workdir DIR]
 
@@ -9,7 +9,7 @@ the cookie sync and without; the same after one fact was edited; and kb's walk o
 (kb.scan.listing), for comparison. Synthetic KBs are made by bench/generate.py in --workdir
 (kept: 100k facts take a few seconds to generate, ~0.4 GB); the edit is made only in those, on
 a file the script creates and deletes. --kb adds a KB of yours, measured read-only. Also: the
-import of kb.watchclient in a fresh process, and `watchman get-sockname` with the server up.
+import of kb.index.watchman in a fresh process, and `watchman get-sockname` with the server up.
 Medians, with the minimum and maximum.
 """
 
@@ -33,7 +33,7 @@ sys.path.insert(1, str(REPO / "bench"))
 from generate import generate  # noqa: E402
 
 from kb.scan import listing  # noqa: E402
-from kb.watchclient import Client, WatchmanError, find_socket  # noqa: E402
+from kb.index.watchman import Client, WatchmanError, find_socket  # noqa: E402
 
 
 def timed(function: Callable[[], object], runs: int) -> str:
@@ -49,10 +49,10 @@ def timed(function: Callable[[], object], runs: int) -> str:
 
 
 def import_time(runs: int) -> str:
-    """kb.watchclient's import in a fresh process, after what a kb search imports anyway."""
+    """kb.index.watchman's import in a fresh process, after what a kb search imports anyway."""
     code = (
         "import json, os, re, typing, time, kb\n"
-        "t = time.perf_counter()\nimport kb.watchclient\n"
+        "t = time.perf_counter()\nimport kb.index.watchman\n"
         "print(time.perf_counter() - t)"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if shutil.which("watchman") is None:
         parser.error("no watchman program on PATH")
-    print("import kb.watchclient, fresh process:", import_time(max(5, args.runs // 10)))
+    print("import kb.index.watchman, fresh process:", import_time(max(5, args.runs // 10)))
     directory = tempfile.mkdtemp(prefix="kbwm-")
     server = Server(directory)
     try:

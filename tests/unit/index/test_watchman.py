@@ -1,4 +1,4 @@
-"""kb.watchclient against a real watchman server that each test starts and stops itself (its
+"""kb.index.watchman against a real watchman server that each test starts and stops itself (its
 own socket, state, log and pid files: a user's server is never touched), and against fake
 servers that are not watchman.
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.watchclient import (
+from kb.index.watchman import (
     Change,
     Client,
     Since,
@@ -504,7 +504,7 @@ def test_poisoned_server_is_an_error(watched: Watch) -> None:
 # limit allows (watchman on Linux takes one inotify watch per folder) and ask what changed.
 LIMIT_CHILD = """
 import json, os, subprocess, sys, time
-from kb.watchclient import Client, WatchmanError
+from kb.index.watchman import Client, WatchmanError
 program, directory, kb = sys.argv[1:4]
 with open("/proc/sys/user/max_inotify_watches", "w") as limit:
     limit.write("20")
