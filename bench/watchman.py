@@ -32,7 +32,7 @@ sys.path.insert(1, str(REPO / "bench"))
 
 from generate import generate  # noqa: E402
 
-from kb.scan import listing  # noqa: E402
+from kb.index.scan import listing  # noqa: E402
 from kb.index.watchman import Client, WatchmanError, find_socket  # noqa: E402
 
 
