@@ -577,7 +577,7 @@ def test_inotify_watch_limit(tmp_path: Path) -> None:
     directory = tempfile.mkdtemp(prefix="kbwm-")
     try:
         env = {k: v for k, v in os.environ.items() if k != "WATCHMAN_SOCK"}
-        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[3])
         env["WATCHMAN_CONFIG_FILE"] = os.path.join(directory, "watchman.json")
         Path(env["WATCHMAN_CONFIG_FILE"]).write_text("{}")
         done = subprocess.run(

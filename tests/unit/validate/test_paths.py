@@ -12,9 +12,9 @@ import pytest
 
 from kb.entries.loading import display_path
 from kb.validate.validator import validate
-from tests.unit.test_validation_fixtures import FIXTURES, place
+from tests.unit.validate.test_fixtures import FIXTURES, place
 
-MINI_KB = Path(__file__).resolve().parent.parent / "fixtures" / "mini-kb"
+MINI_KB = Path(__file__).resolve().parents[2] / "fixtures" / "mini-kb"
 # The cross-file codes, and two single-file ones for contrast.
 CHECKED = ("KB003", "KB014", "KB015", "KB030", "KB031", "KB032", "KB040", "KB041", "KB050")
 CASES = [f for f in FIXTURES if f.stem in (*CHECKED, "KB051", "KB052")]

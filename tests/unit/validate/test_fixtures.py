@@ -11,7 +11,7 @@ import pytest
 from kb.entries.problems import CODE_INDEX
 from kb.validate.validator import validate
 
-BAD = Path(__file__).resolve().parent.parent / "fixtures" / "bad"
+BAD = Path(__file__).resolve().parents[2] / "fixtures" / "bad"
 FIXTURES = sorted(BAD.glob("KB*.toml"))
 
 

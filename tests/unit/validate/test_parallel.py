@@ -12,7 +12,7 @@ import pytest
 from kb.validate import pool as readpool
 from kb.validate.pool import CheckedFacts
 from kb.validate.validator import validate
-from tests.unit.test_validation_fixtures import FIXTURES, place
+from tests.unit.validate.test_fixtures import FIXTURES, place
 
 SKIPPED = ("KB004", "KB043")  # they remove kb.toml or the snapshots: nothing left to compare
 
