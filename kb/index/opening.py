@@ -13,17 +13,29 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from kb.core.errors import IndexUnavailableError
 from kb.index.damage import IndexDamaged, damage_errors, describe, unusable
 from kb.index.fields import schema
 from kb.index.scan import Listing, diff, listing, scan
 from kb.index.store import Manifest, Store, fingerprint
-from kb.index.writer import RACY_NS, Counts, apply_changes, build_all, now_ns, racy_changed
+from kb.index.writer import (
+    RACY_NS,
+    Counts,
+    apply_changes,
+    build_all,
+    discard_debris,
+    now_ns,
+    racy_changed,
+)
 
 WAIT_WITH_INDEX = 10.0  # seconds to wait for another writer before searching the old index
 WAIT_WITHOUT_INDEX = 300.0  # ... when there is no index yet (another process is building it)
 MULTIPROCESS_FROM = 10_000  # full builds of at least this many facts use two processes
+
+if TYPE_CHECKING:
+    from kb.index.lock import Locked
 
 Notify = Callable[[str], None]
 
@@ -116,6 +128,7 @@ def _update(store: Store, started: float, walk: Walk | None) -> Opened | None:
         raise IndexDamaged(why)
     directory = store.dir / generation
     manifest = store.read_manifest(generation)
+    discard_debris(directory, manifest.index_files)  # of an update that failed or was killed
     if fingerprint(directory) != manifest.index_files:
         raise IndexDamaged("index files truncated, changed or deleted")
     index = _open_generation(store, generation)
@@ -133,10 +146,16 @@ def _update(store: Store, started: float, walk: Walk | None) -> Opened | None:
             if expired:
                 manifest.racy = {}
             manifest.files = files
-            store.write_manifest(directory, manifest)
+            try:
+                store.write_manifest(directory, manifest)
+            except OSError:  # the index is fine as it is: try again next time
+                discard_debris(directory, manifest.index_files)
         return Opened(index, manifest, _report(Counts(), manifest, started, False, store))
-    counts = apply_changes(index, store.root, manifest, files, changes, scan_ns)
-    store.write_manifest(directory, manifest)
+
+    def save(dropping: frozenset[str]) -> None:
+        store.write_manifest(directory, manifest, dropping)
+
+    counts = apply_changes(index, store.root, manifest, files, changes, scan_ns, save)
     return Opened(index, manifest, _report(counts, manifest, started, False, store))
 
 
@@ -194,13 +213,16 @@ def open_index(
     verify: bool = False,
     damaged: str | None = None,
     notify: Notify = lambda text: None,
+    strict: bool = False,
 ) -> Opened:
     """The search index of the KB at `root`, up to date with its files.
 
     The index lives in `index_dir` when given, else under `cache_home` (kb.index.store).
     `rebuild` builds a new one whatever the state of the old (`damaged`: why, for the notice);
     `verify` skips the lock-free fast path (used after a search failed on an index that
-    looked fine)."""
+    looked fine). When the index cannot be written, or another process holds the writer lock
+    too long, a search goes on (an index in memory, or the one there is, with a notice);
+    with `strict` (`kb index`, whose job is writing it) that is an IndexUnavailableError."""
     started = time.perf_counter()
     store = Store(root, index_dir, cache_home)
     store.check_ours()
@@ -216,12 +238,22 @@ def open_index(
         wait = WAIT_WITH_INDEX if existing else WAIT_WITHOUT_INDEX
         with store.lock(wait) as got:
             if got:
+                store.clean(keep=store.generation()[0])  # builds that were killed or failed
                 return _locked(store, started, rebuild, notify, walk)
     except OSError as error:
-        if not _is_unwritable(error):
+        if not _cannot_write(error):
             raise unusable(error) from None
+        if strict:
+            raise IndexUnavailableError(
+                f"cannot write the search index in {store.dir}: {describe(error)}"
+            ) from None
         return _unwritable(store, started, error, notify)
-    return _stale(store, started, notify)
+    if strict:
+        raise IndexUnavailableError(
+            f"{got.who()} holds the search index lock in {store.dir}; nothing was "
+            f"{'rebuilt' if rebuild else 'updated'} (try again when it is done)"
+        )
+    return _stale(store, started, notify, got)
 
 
 def _locked(
@@ -231,7 +263,7 @@ def _locked(
         try:
             opened = _update(store, started, walk)
         except damage_errors() as error:
-            if isinstance(error, OSError) and _is_unwritable(error):
+            if isinstance(error, OSError) and _cannot_write(error):
                 raise
             notify(rebuild_notice(store, describe(error)))
         else:
@@ -240,25 +272,29 @@ def _locked(
     return _build(store, started)
 
 
-def _is_unwritable(error: OSError) -> bool:
+def _cannot_write(error: OSError) -> bool:
+    """An error of writing (a full disk, a file-size limit, too few file descriptors, a
+    read-only or forbidden directory, a writer process that failed...), rather than of a
+    missing index file (which a rebuild mends)."""
     import errno
 
-    codes = ("EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT")
-    return isinstance(error, PermissionError) or error.errno in {
-        getattr(errno, code, None) for code in codes
-    } - {None}
+    return error.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR)
 
 
 def _unwritable(store: Store, started: float, error: OSError, notify: Notify) -> Opened:
     notify(
-        f"cannot write the search index in {store.dir} ({error.strerror or error}); "
+        f"cannot write the search index in {store.dir} ({describe(error)}); "
         "searching an in-memory index instead"
     )
     return in_memory(store.root, started, str(store.dir))
 
 
-def _stale(store: Store, started: float, notify: Notify) -> Opened:
-    """Another process held the writer lock too long: search what is there, or build in RAM."""
+def _stale(store: Store, started: float, notify: Notify, locked: Locked) -> Opened:
+    """Another process held the writer lock too long (or is dead, and something it left holds
+    it): search what is there, or build in RAM."""
+    who = locked.who()
+    if locked.dead_holder:
+        who += " (no longer running: something it left behind holds the lock)"
     generation, _ = store.generation()
     if generation is not None:
         try:
@@ -268,8 +304,14 @@ def _stale(store: Store, started: float, notify: Notify) -> Opened:
             pass
         else:
             notify(
-                "another kb process is updating the search index; results may miss the latest edits"
+                f"{who} is updating the search index; results may miss the latest edits"
+                if not locked.dead_holder
+                else f"the search index is locked by {who}; results may miss the latest edits"
             )
             return Opened(index, manifest, _report(Counts(), manifest, started, False, store))
-    notify("another kb process is building the search index; searching an in-memory index")
+    notify(
+        f"{who} is building the search index; searching an in-memory index"
+        if not locked.dead_holder
+        else f"the search index is locked by {who}; searching an in-memory index"
+    )
     return in_memory(store.root, started, str(store.dir))

@@ -22,9 +22,9 @@ import json
 import marshal
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.core.atomic import write_atomic
 from kb.core.errors import IndexUnavailableError
@@ -33,6 +33,9 @@ from kb.index.damage import IndexDamaged
 from kb.index.fields import FORMAT
 from kb.index.scan import Listing, Stat, compact
 
+if TYPE_CHECKING:
+    from kb.index.lock import Locked
+
 MARKER = "kb-index.json"
 LOCK = "write.lock"
 MANIFEST = "manifest.marshal"
@@ -40,7 +43,7 @@ _GENERATION = re.compile(r"^ix-[0-9a-f]{16}$")
 _OURS = re.compile(
     r"^(kb-index\.json|write\.lock|(ix|\.tmp)-[0-9a-f]{16}|\.kb-index\.json\.\w+\.tmp)$"
 )
-_BUILDS = re.compile(r"^(ix|\.tmp)-[0-9a-f]{16}$")
+_BUILDS = re.compile(r"^((ix|\.tmp)-[0-9a-f]{16}|\.kb-index\.json\.\w+\.tmp)$")
 
 
 def index_dir(
@@ -226,27 +229,27 @@ class Store:
     # ---- writing (callers hold the lock) ---------------------------------------------------
 
     @contextlib.contextmanager
-    def lock(self, timeout: float) -> Iterator[bool]:
-        """The writer lock; yields whether it was acquired within `timeout` seconds.
-        Raises OSError when the directory cannot be written."""
-        from whoosh.util.filelock import FileLock, try_for
+    def lock(self, timeout: float) -> Iterator[Locked]:
+        """The writer lock (kb.index.lock); yields a Locked, true when it was acquired within
+        `timeout` seconds. Raises OSError when the directory cannot be written."""
+        from kb.index.lock import hold
 
         self.dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.dir / LOCK))
-        got = try_for(lock.acquire, timeout=timeout, delay=0.02) if timeout else lock.acquire()
-        try:
+        with hold(self.dir / LOCK, timeout) as got:
             yield got
-        finally:
-            if got:
-                lock.release()
 
     def new_build_dir(self) -> Path:
         temp = self.dir / f".tmp-{os.urandom(8).hex()}"
         temp.mkdir(parents=True)
         return temp
 
-    def write_manifest(self, directory: Path, manifest: Manifest) -> None:
-        manifest.index_files = fingerprint(directory)
+    def write_manifest(
+        self, directory: Path, manifest: Manifest, dropping: Collection[str] = ()
+    ) -> None:
+        """Save the manifest with the fingerprint of the index files, but `dropping` (files
+        an update no longer uses, deleted once the manifest is saved: kb.index.writer)."""
+        found = fingerprint(directory)
+        manifest.index_files = {name: stat for name, stat in found.items() if name not in dropping}
         write_atomic(directory / MANIFEST, manifest.dumps())
 
     def publish(self, build_dir: Path) -> str:
@@ -264,10 +267,16 @@ class Store:
         return generation
 
     def clean(self, keep: str | None) -> None:
-        """Remove generations and unfinished builds other than `keep` (ours only)."""
+        """Remove generations and unfinished builds other than `keep`, and temporary files a
+        killed kb left (ours only; under the writer lock)."""
+        import shutil
+
         with contextlib.suppress(OSError):
             for name in os.listdir(self.dir):
                 if name != keep and _BUILDS.match(name):
-                    import shutil
-
-                    shutil.rmtree(self.dir / name, ignore_errors=True)
+                    path = self.dir / name
+                    if path.is_dir():
+                        shutil.rmtree(path, ignore_errors=True)
+                    else:
+                        with contextlib.suppress(OSError):
+                            path.unlink()

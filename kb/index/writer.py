@@ -3,13 +3,23 @@
 Entry files are parsed here (through kb.entries.loading) and nowhere else on the search path. When a
 subject or source changes, the facts that use it are re-indexed from their stored records,
 without parsing their files again.
+
+Failures (kb.index.whooshwriters): a full build is written into a folder of its own, removed
+when anything goes wrong. An update writes into the live generation, so it is a transaction:
+the previous files stay until the manifest lists the new ones; a failed or killed update
+leaves files the manifest does not list, and removing them (`discard_debris`) gives back the
+previous index, intact. Writers are always cancelled without hiding the error that stopped
+them. An entry file that vanishes while it is indexed counts as removed, not as invalid.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +45,8 @@ def _read(root: Path, relpath: str, kind: str, manifest: Manifest) -> dict[str, 
     manifest.problems.pop(relpath, None)
     if entry.ok and entry.data is not None:
         return entry.data
+    if entry.data is None and not os.path.lexists(root / relpath):
+        return None  # deleted since the KB was scanned: removed, not invalid
     errors = [p for p in entry.problems if p.severity == "error"] or list(entry.problems)
     manifest.problems[relpath] = str(errors[0]) if errors else f"{relpath}: unreadable"
     return None
@@ -130,11 +142,7 @@ def build_all(
     for kind in _TABLES:
         _refresh_table(root, kind, manifest, everything)
     facts = sorted(everything.of("fact")[0])
-    writer = (
-        ix.writer(procs=procs, limitmb=128, multisegment=procs > 1)
-        if procs > 1
-        else ix.writer(limitmb=128)
-    )
+    writer = _build_writer(ix, procs)
     seen: set[str] = set()
     try:
         for record in _fact_records(root, facts, manifest):
@@ -144,10 +152,59 @@ def build_all(
             writer.add_document(**fact_document(record, manifest.subjects, manifest.sources))
         writer.commit()
     except BaseException:
-        writer.cancel()
+        cancel(writer)
         raise
+    if ix.doc_count() != len(seen):  # never publish an index that silently lacks facts
+        raise ChildProcessError(
+            f"the index build lost facts ({ix.doc_count()} of {len(seen)} indexed)"
+        )
     manifest.facts = len(seen)
     return manifest, Counts(added=len(seen))
+
+
+def _build_writer(ix: Any, procs: int) -> Any:
+    if procs <= 1:
+        return ix.writer(limitmb=128)
+    from kb.index.whooshwriters import GuardedMpWriter
+
+    return GuardedMpWriter(ix, procs=procs, limitmb=128, multisegment=True)
+
+
+def cancel(writer: Any) -> None:
+    """Cancel a writer after an error, without hiding that error: a writer whose commit failed
+    is already closed, and cancelling it again would raise "This writer is closed"."""
+    with contextlib.suppress(Exception):
+        writer.cancel()
+    stop = getattr(writer, "stop_tasks", None)  # sub-writer processes, whatever happened
+    if stop is not None:
+        with contextlib.suppress(Exception):
+            stop()
+
+
+def discard_debris(directory: Path, keep: Mapping[str, Any]) -> bool:
+    """Remove the files of a generation that its manifest does not list (`keep`: its
+    index_files), left by an update that failed or was killed; whether all went."""
+    from kb.index.store import MANIFEST
+
+    clean = True
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return False
+    for name in names:
+        if name in keep or name == MANIFEST or name.endswith("LOCK"):
+            continue
+        path = directory / name
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            clean = False
+    return clean
 
 
 def apply_changes(
@@ -157,8 +214,12 @@ def apply_changes(
     files: dict[str, Stat],
     changes: Changes,
     started_ns: int,
+    save: Callable[[frozenset[str]], None],
 ) -> Counts:
-    """Update the index and the manifest (in place) for the changed files only."""
+    """Update the index and the manifest (in place) for the changed files only, as one
+    transaction (see the module): `save(dropping)` writes the manifest, listing the index
+    files but `dropping` (what the previous generation used and the new one does not).
+    Whatever goes wrong, the previous index is left as it was, and the error raised."""
     counts = Counts()
     added, changed, removed = changes.of("fact")
     to_read = set().union(*changes.added.values(), *changes.changed.values())
@@ -169,9 +230,13 @@ def apply_changes(
     if changes.of("kb") != (set(), set(), set()):
         _settings(root, manifest)
     touched = {kind: _refresh_table(root, kind, manifest, changes) for kind in _TABLES}
-    writer = ix.writer(timeout=5.0)
+    stale = _affected(ix, touched, added | changed | removed)
+    from kb.index.whooshwriters import UpdateWriter
+
+    directory, previous = Path(ix.storage.folder), dict(manifest.index_files)
+    writer = None
     try:
-        stale = _affected(ix, touched, added | changed | removed)
+        writer = UpdateWriter(ix, _lk=False)  # the caller holds kb's writer lock
         for path in removed | changed:
             writer.delete_by_term("path", path)
         counts.removed = len(removed)
@@ -184,11 +249,17 @@ def apply_changes(
             writer.update_document(**fact_document(record, manifest.subjects, manifest.sources))
         counts.updated += len(stale)
         writer.commit()
+        manifest.files = dict(files)
+        manifest.facts = ix.doc_count()
+        save(writer.doomed)
     except BaseException:
-        writer.cancel()
+        if writer is not None:
+            cancel(writer)
+        manifest.index_files = previous
+        discard_debris(directory, previous)
         raise
-    manifest.files = dict(files)
-    manifest.facts = ix.doc_count()
+    with contextlib.suppress(OSError):  # what is left is removed with the next update's debris
+        writer.clean()
     return counts
 
 

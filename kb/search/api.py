@@ -190,6 +190,8 @@ def index(
     notify: Notify = lambda text: None,
 ) -> Report:
     """Bring the index up to date (or rebuild it) and say what that took."""
-    opened = open_index(root, index_dir, cache_home=cache_home, rebuild=rebuild, notify=notify)
+    opened = open_index(
+        root, index_dir, cache_home=cache_home, rebuild=rebuild, notify=notify, strict=True
+    )
     opened.report.problems = sorted(opened.manifest.problems.values())
     return opened.report

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.core.children import guard_child
 from kb.entries.loading import RawEntry, read_entry
 from kb.entries.problems import Problem
 from kb.validate.rules import Context, entry_rules
@@ -58,8 +59,9 @@ def check_files(paths: Iterable[str], context: Context) -> CheckedFacts:
     return checked
 
 
-def _start(context: Context) -> None:
+def _start(context: Context, parent: int) -> None:
     global _context
+    guard_child(parent)  # dies with kb, leaves Ctrl-C to it (kb.core.children)
     _context = context
 
 
@@ -78,7 +80,7 @@ def check_facts(paths: list[str], context: Context, meanwhile: Callable[[], None
         from concurrent.futures import ProcessPoolExecutor
 
         workers = min(4, os.cpu_count() or 2)
-        pool = ProcessPoolExecutor(workers, initializer=_start, initargs=(context,))
+        pool = ProcessPoolExecutor(workers, initializer=_start, initargs=(context, os.getpid()))
     except (OSError, RuntimeError, ImportError):
         meanwhile()
         return check_files(paths, context)

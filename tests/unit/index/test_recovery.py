@@ -78,7 +78,6 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     ),
     "deleted segment": lambda g: files(g, "*.seg")[0].unlink(),
     "deleted toc": lambda g: files(g, "*.toc")[0].unlink(),
-    "junk file added": lambda g: (g / "MAIN_junk.seg").write_bytes(b"junk" * 100),
     "junk everywhere": lambda g: [p.write_bytes(os.urandom(64)) for p in g.iterdir()],
     "truncated manifest": lambda g: truncate(g / MANIFEST),
     "junk manifest": lambda g: (g / MANIFEST).write_bytes(b"\xff" * 50),
@@ -100,6 +99,22 @@ def test_damaged_index_is_rebuilt_with_identical_results(mini_kb: Path, damage: 
     assert "rebuilding" in notices[0] and "\n" not in notices[0]
     assert results(mini_kb, notices) == healthy
     assert len(notices) == 1  # healthy again: no further notice
+
+
+def test_files_the_manifest_does_not_list_are_removed_without_a_rebuild(mini_kb: Path) -> None:
+    """What a killed or failed update leaves in the live generation (new segments, a table of
+    contents, temporary files) is debris: removed under the lock, the index kept."""
+    healthy = results(mini_kb)
+    live = generation(mini_kb)
+    before = sorted(p.name for p in live.iterdir())
+    (live / "MAIN_junk.seg").write_bytes(b"junk" * 100)
+    (live / "_MAIN_99.toc").write_bytes(b"")
+    (live / "_MAIN.tmp").mkdir()
+    notices: list[str] = []
+    assert results(mini_kb, notices) == healthy
+    assert notices == []
+    assert sorted(p.name for p in live.iterdir()) == before
+    assert generation(mini_kb) == live  # not rebuilt
 
 
 def test_a_deleted_index_directory_is_rebuilt_silently(mini_kb: Path) -> None:
