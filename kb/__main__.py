@@ -6,24 +6,34 @@ from typing import NoReturn
 
 
 def main() -> None:
-    _closed_streams()
-    from kb.cli.errors import guarded
-    from kb.cli.fastpath import run as fast_run
+    code: int | None = 130
+    try:
+        _closed_streams()
+        from kb.cli.errors import Terminated, catch_termination, guarded
+        from kb.cli.fastpath import run as fast_run
 
-    code = guarded(lambda: fast_run(sys.argv))
-    if code is None:
-        from kb.cli.app import run
+        catch_termination()
+        code = guarded(lambda: fast_run(sys.argv))
+        if code is None:
+            from kb.cli.app import run
 
-        code = run(sys.argv[1:])
-    _exit(code)
+            code = run(sys.argv[1:])
+    except KeyboardInterrupt:  # Ctrl-C outside a command (while starting, parsing...)
+        code = 130
+    except Terminated as stopped:
+        code = 128 + stopped.signum
+    try:
+        _exit(code or 0)
+    except KeyboardInterrupt:  # Ctrl-C while the output is flushed: the user wants out
+        os._exit(130)
 
 
 def _closed_streams() -> None:
-    """A stream the shell closed (`kb list >&-`, `2>&-`) is None in Python: messages then go
-    nowhere, and data with nowhere to go is an error (exit 1)."""
-    if sys.stderr is None:
-        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (open for the rest of the process)
-    if sys.stdout is None:
+    """Streams that cannot fail on encodings; a closed stdin reads as empty; a closed stdout
+    (`kb list >&-`) is an error (exit 1): data with nowhere to go (kb.cli.io.prepare_streams)."""
+    from kb.cli.io import prepare_streams
+
+    if not prepare_streams():
         sys.stderr.write("kb: error: standard output is closed\n")
         _exit(1)
 
@@ -39,7 +49,8 @@ def _exit(code: int) -> NoReturn:
         try:
             stream.flush()
         except BrokenPipeError:  # the reader went away: what it did not read is not an error
-            pass
+            if stream is sys.stdout:
+                code = 0  # as when the pipe closes while the command writes (kb.cli.errors)
         except (OSError, ValueError) as error:  # e.g. a full disk: say so, if stderr still works
             if stream is sys.stdout and isinstance(error, OSError):
                 from kb.cli.io import os_error

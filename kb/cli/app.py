@@ -36,6 +36,12 @@ class KbGroup(typer.core.TyperGroup):
             raise typer.Exit(code)
         return result[0] if result else None
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:  # writing `kb --help` or `--version`: past click (exit 1)
+            raise PipeClosed from None
+
     def main(  # type: ignore[override]
         self,
         args: Sequence[str] | None = None,
@@ -45,10 +51,15 @@ class KbGroup(typer.core.TyperGroup):
         **extra: Any,
     ) -> Any:
         try:
-            returned = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-            code = returned if isinstance(returned, int) else 0
-        except typer.TyperException as error:  # click's usage errors (bad option, value...)
-            code = _usage_error(error)
+            try:
+                returned = super().main(
+                    args, prog_name, complete_var, standalone_mode=False, **extra
+                )
+                code = returned if isinstance(returned, int) else 0
+            except typer.TyperException as error:  # click's usage errors (bad option...)
+                code = _usage_error(error)
+        except BrokenPipeError:  # writing the help of `kb` alone
+            code = guarded(lambda: _raise(BrokenPipeError())) or 0
         except typer.Abort as error:  # a prompt interrupted (Ctrl-C) or at the end of input
             interrupted = isinstance(error.__context__, KeyboardInterrupt)
             if not interrupted:

@@ -7,6 +7,7 @@
 | a command-line usage error (typer/click) | `kb: error: ...` (one line) | 2 |
 | the reader closed the pipe | none | 0 |
 | Ctrl-C | none | 130 |
+| SIGTERM, SIGHUP (once cleaned up: kb.cli.errors.Terminated) | none | 128 + the signal |
 | an operating-system error no command caught (a full disk) | `kb: error: ...` | 1 |
 
 Typer-free: the fast path uses it.
@@ -21,6 +22,33 @@ from kb.core.errors import KbError
 
 USAGE = 2
 INTERRUPTED = 130
+
+
+class Terminated(BaseException):
+    """Raised in the main thread by SIGTERM or SIGHUP, so that whatever was under way is
+    undone as for Ctrl-C (a temporary index folder removed, writer processes stopped)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def catch_termination() -> None:
+    """Turn SIGTERM and SIGHUP into Terminated (a second one ends kb at once)."""
+    import signal
+
+    def terminated(signum: int, frame: object) -> None:
+        signal.signal(signum, signal.SIG_DFL)
+        raise Terminated(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            try:
+                if signal.getsignal(number) is signal.SIG_DFL:
+                    signal.signal(number, terminated)
+            except (ValueError, OSError):  # not the main thread
+                pass
 
 
 class PipeClosed(Exception):
@@ -40,5 +68,7 @@ def guarded(body: Callable[[], int | None]) -> int | None:
         return 0
     except KeyboardInterrupt:
         return INTERRUPTED
+    except Terminated as stopped:
+        return 128 + stopped.signum
     except OSError as error:
         return os_error(error)

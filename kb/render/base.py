@@ -25,8 +25,27 @@ class Format(StrEnum):
     github = "github"
 
 
-# C0/C1 controls (except tab/newline), DEL and bidi overrides: never sent to a terminal.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The one rule for what output never carries as it is (every format, every stream): the
+# characters of Unicode's control (Cc, but tab and newline), format (Cf: zero-width, bidi
+# controls...), line and paragraph separator (Zl, Zp) and surrogate (Cs) categories. Bytes of
+# a file name that are not UTF-8 reach kb as lone surrogates (U+DC80-U+DCFF), C1 controls
+# included. tests/unit/render/test_safe.py checks this list against the Unicode database.
+UNSAFE_CHARACTERS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff"
+    "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_UNSAFE = re.compile(f"[{UNSAFE_CHARACTERS}]")
+
+
+def _shown(char: str) -> str:
+    """How an unsafe character is shown: \\x1b, \\u200b; a byte that was not UTF-8 as itself
+    (\\x9b)."""
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    return repr(char)[1:-1] if code < 0xD800 or code > 0xDFFF else f"\\u{code:04x}"
 
 
 STATUS_STYLE = {"established": "green", "contested": "bold yellow", "refuted": "bold red"}
@@ -40,7 +59,21 @@ def status_label(status: str) -> str:
 
 def safe(text: object) -> str:
     """Text with control characters and escape sequences made visible (\\x1b) instead of live."""
-    return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], str(text))
+    return _UNSAFE.sub(lambda m: _shown(m.group()), str(text))
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from json.dumps, ensure_ascii=False) with every unsafe character written as a
+    JSON escape (\\u009b): the same data, nothing live for a terminal that shows it. (Outside
+    strings JSON has only ASCII, so the replacement is always inside a string.)"""
+    return _UNSAFE.sub(lambda m: _json_escape(ord(m.group())), text)
+
+
+def _json_escape(code: int) -> str:
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # a UTF-16 surrogate pair, as JSON spells characters beyond U+FFFF
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def one_line(text: object) -> str:
@@ -68,7 +101,9 @@ class Output:
         self._console: Console | None = None
 
     def write(self, text: str = "") -> None:
-        self.stream.write(text + "\n")
+        """One line of output (every format but rich), made safe (`safe`) whatever the
+        renderer did: no control character reaches the terminal from any format."""
+        self.stream.write(safe(text) + "\n")
 
     def row(self, *values: object) -> None:
         self.write("\t".join(cell(v) for v in values))
@@ -76,13 +111,13 @@ class Output:
     def json(self, data: Any) -> None:
         import json  # only the json formats need it (kb search is start-up bound)
 
-        self.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        self.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
 
     def jsonl(self, items: Iterable[Any]) -> None:
         import json
 
         for item in items:
-            self.write(json.dumps(item, ensure_ascii=False, default=str))
+            self.write(json_safe(json.dumps(item, ensure_ascii=False, default=str)))
 
     @property
     def console(self) -> Console:
@@ -99,7 +134,14 @@ class Output:
                 width=self.width,
                 soft_wrap=False,
             )
+            # rich ends the process with exit 1 when the reader closes the pipe: let the
+            # command's error mapping end it quietly instead (exit 0, docs/cli.md).
+            self._console.on_broken_pipe = _pipe_closed  # type: ignore[method-assign]
         return self._console
+
+
+def _pipe_closed() -> None:
+    raise BrokenPipeError(32, "Broken pipe")
 
 
 def default_format(stream: TextIO | None = None) -> Format:

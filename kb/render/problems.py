@@ -57,7 +57,7 @@ def problems_github(result: ValidationResult, out: Output) -> None:
     for found in result.problems:
         text = safe(found.message).replace("%", "%25").replace("\n", "%0A")
         out.write(
-            f"::{levels.get(found.severity, 'error')} file={_escape_property(found.path)},"
+            f"::{levels.get(found.severity, 'error')} file={_escape_property(safe(found.path))},"
             f"line={found.line},col={found.column},title={found.code}::{text}"
         )
 

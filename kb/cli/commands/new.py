@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,7 +9,7 @@ import typer
 
 from kb.cli import config
 from kb.cli.completion import complete_fact_ids, complete_source_ids, complete_subject_ids
-from kb.cli.io import message
+from kb.cli.io import data_stream, message
 from kb.cli.options import DryRunOpt, IdOpt, KbOpt, SnapshotsOpt, open_kb
 
 new_app = typer.Typer(
@@ -38,7 +37,7 @@ def _new_entry(
     created = create(kb, kind, complete(kb, kind, values), given, dry_run)
     for note in created.notes:
         message(note, "note")
-    sys.stdout.write(created.text if dry_run else display_path(created.path) + "\n")
+    data_stream().write(created.text if dry_run else display_path(created.path) + "\n")
 
 
 @new_app.command("fact")

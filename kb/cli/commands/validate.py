@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kb.cli import config
-from kb.cli.io import message, output_for
+from kb.cli.io import data_stream, message, output_for
 from kb.cli.options import KbOpt, NoColorOpt, SnapshotsOpt, format_option
 from kb.entries.jsonschema import SCHEMA_KINDS
 from kb.render.base import pick
@@ -88,4 +88,4 @@ def schema_command(
         from kb.entries.loading import read_settings
 
         settings = read_settings(config.kb_root(kb_path))
-    sys.stdout.write(schema_for(kind, settings))
+    data_stream().write(schema_for(kind, settings))
