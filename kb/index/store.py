@@ -26,7 +26,6 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb.core.atomic import write_atomic
 from kb.core.errors import IndexUnavailableError
 from kb.entries.filters import Catalog
 from kb.index.damage import IndexDamaged
@@ -248,12 +247,16 @@ class Store:
     ) -> None:
         """Save the manifest with the fingerprint of the index files, but `dropping` (files
         an update no longer uses, deleted once the manifest is saved: kb.index.writer)."""
+        from kb.core.atomic import write_atomic  # only when the index changed
+
         found = fingerprint(directory)
         manifest.index_files = {name: stat for name, stat in found.items() if name not in dropping}
         write_atomic(directory / MANIFEST, manifest.dumps())
 
     def publish(self, build_dir: Path) -> str:
         """Rename a complete build into place, point the marker at it, drop older ones."""
+        from kb.core.atomic import write_atomic
+
         generation = "ix-" + build_dir.name.rsplit("-", 1)[1]
         os.rename(build_dir, self.dir / generation)
         marker = {

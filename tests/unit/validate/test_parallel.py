@@ -74,7 +74,7 @@ def test_broken_workers_fall_back_to_checking_here(
     serial = validate(mini_kb)
     _in_workers(monkeypatch)
     marker = tmp_path / "a worker started"
-    monkeypatch.setattr(readpool, "_start", lambda context: _die(marker))
+    monkeypatch.setattr(readpool, "_start", lambda context, parent: _die(marker))
     fallback = validate(mini_kb)
     assert marker.exists()
     assert fallback.problems == serial.problems
