@@ -39,11 +39,12 @@ def _split(args: list[str]) -> tuple[dict[str, str | bool | list[str]], list[str
         if token == "--":
             words.extend(tokens)
             break
-        name, _, inline = token.partition("=") if token.startswith("--") else (token, "", "")
-        if name in FLAG_OPTIONS and not inline:
+        # `--name=VALUE` (VALUE may be empty: `--status=` is the value "", as for typer)
+        name, equals, inline = token.partition("=") if token.startswith("--") else (token, "", "")
+        if name in FLAG_OPTIONS and not equals:
             options[FLAG_OPTIONS[name]] = True
         elif name in VALUE_OPTIONS:
-            value = inline or next(tokens, None)
+            value = inline if equals else next(tokens, None)
             if value is None:
                 return None
             if name in FILTER_OPTIONS:
