@@ -232,9 +232,12 @@ def apply_changes(
         _settings(root, manifest)
     touched = {kind: _refresh_table(root, kind, manifest, changes) for kind in _TABLES}
     stale = _affected(ix, touched, added | changed | removed)
+    from kb.index.livestats import current_record, read_record, record_deletions
     from kb.index.whooshwriters import UpdateWriter
 
     directory, previous = Path(ix.storage.folder), dict(manifest.index_files)
+    old_record = current_record(directory)
+    known = read_record(ix, directory, old_record)
     writer = None
     try:
         writer = UpdateWriter(ix, _lk=False)  # the caller holds kb's writer lock
@@ -252,7 +255,9 @@ def apply_changes(
         writer.commit()
         manifest.files = dict(files)
         manifest.facts = ix.doc_count()
-        save(writer.doomed)
+        record_name = record_deletions(ix, directory, known)  # kb.index.livestats
+        old_records = {old_record} - {record_name} if old_record is not None else set()
+        save(writer.doomed | old_records)
     except BaseException:
         if writer is not None:
             cancel(writer)
@@ -261,6 +266,8 @@ def apply_changes(
         raise
     with contextlib.suppress(OSError):  # what is left is removed with the next update's debris
         writer.clean()
+        for name in old_records:
+            (directory / name).unlink()
     return counts
 
 

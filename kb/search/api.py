@@ -14,6 +14,8 @@ from typing import Any, NamedTuple
 
 from kb.entries.filters import Filters, check_given, resolve
 from kb.index.damage import damage_errors, describe, unusable
+from kb.index.livestats import best
+from kb.index.livestats import searcher as live_searcher
 from kb.index.opening import Notify, Opened, Report, open_index
 from kb.index.store import Manifest
 from kb.search.limits import check_expansions
@@ -85,9 +87,8 @@ def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit
         limit = None if wanted.limit is None else wanted.limit - len(hits)
         if limit == 0:
             break
-        results = searcher.search(query, filter=where, mask=seen or None, limit=limit)
         tier = []
-        for docnum, score in ((r.docnum, r.score) for r in results):
+        for docnum, score in best(searcher, query, limit, filter=where, mask=seen or None):
             stored = searcher.stored_fields(docnum)
             data = stored["data"] if wanted.records or wanted.highlight else None
             tier.append(Hit(stored["id"], score, stored["statement"], data))
@@ -99,7 +100,7 @@ def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit
 def _search_once(opened: Opened, text: str, filters: Filters, wanted: _Wanted) -> SearchResult:
     where = resolve_filters(filters, opened.manifest)
     parsed = parse(text)
-    with opened.index.searcher() as searcher:
+    with live_searcher(opened.index) as searcher:  # ranks as a fresh build would
         reader = searcher.reader()
         check_expansions(parsed.query, reader)
         result = SearchResult(text, text, _run(searcher, parsed, where, wanted))

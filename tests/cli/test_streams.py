@@ -10,6 +10,7 @@ real processes for what only a real process shows.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import re
 import signal
@@ -222,6 +223,10 @@ class _Alarm:
             raise KeyboardInterrupt
 
     def __enter__(self) -> _Alarm:
+        # Other tests' garbage, collected while kb runs, would run finalizers, in which Python
+        # ignores exceptions (a KeyboardInterrupt there is lost, as in any Python program).
+        gc.collect()
+        gc.disable()
         self.previous = signal.signal(signal.SIGALRM, self.handler)
         signal.setitimer(signal.ITIMER_REAL, self.delay)
         return self
@@ -229,6 +234,7 @@ class _Alarm:
     def __exit__(self, *exc: object) -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, self.previous)
+        gc.enable()
 
 
 @pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs setitimer (POSIX)")
