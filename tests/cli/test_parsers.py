@@ -9,6 +9,7 @@ empty or padded, query words and arbitrary text.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from unittest import mock
 
@@ -103,9 +104,10 @@ def test_kb_search_ends_the_same_with_or_without_the_fast_path(
     the fast path or typer parses the arguments."""
     root, index = searched_kb
     argv = ["search", "--kb", root, "--index-dir", index, *args]
-    either = run_main(argv)
-    with mock.patch("kb.cli.fastpath.parse_search", lambda args: None):
-        typer_only = run_main(argv)
+    with contextlib.chdir(Path(index).parent):  # a random --index-dir lands there
+        either = run_main(argv)
+        with mock.patch("kb.cli.fastpath.parse_search", lambda args: None):
+            typer_only = run_main(argv)
     assert (either.code, either.out, either.err) == (
         typer_only.code,
         typer_only.out,
@@ -134,7 +136,8 @@ def test_a_usage_error_is_one_kb_error_line(
     command: str, args: list[str], searched_kb: tuple[str, str]
 ) -> None:
     root, index = searched_kb
-    ran = run_main([command, *args, "--kb", root], stdin=b"")
+    with contextlib.chdir(Path(index).parent):  # a random --index-dir lands there
+        ran = run_main([command, *args, "--kb", root], stdin=b"")
     assert b"Traceback" not in ran.err
     if ran.code == 2:
         lines = ran.stderr.splitlines()
