@@ -13,6 +13,7 @@ def main() -> None:
         from kb.cli.fastpath import run as fast_run
 
         catch_termination()
+        _no_file_size_signal()
         code = guarded(lambda: fast_run(sys.argv))
         if code is None:
             from kb.cli.app import run
@@ -26,6 +27,15 @@ def main() -> None:
         _exit(code or 0)
     except KeyboardInterrupt:  # Ctrl-C while the output is flushed: the user wants out
         os._exit(130)
+
+
+def _no_file_size_signal() -> None:
+    """Past a file-size limit (ulimit -f), a write fails with EFBIG instead of the kernel
+    killing kb with SIGXFSZ: the error is reported, and the index left as it was."""
+    import signal
+
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 def _closed_streams() -> None:
@@ -55,7 +65,7 @@ def _exit(code: int) -> NoReturn:
             if stream is sys.stdout and isinstance(error, OSError):
                 from kb.cli.io import os_error
 
-                code = os_error(error)
+                code = os_error(error, output=True)
             code = code or 1
     os._exit(code)
 

@@ -77,10 +77,10 @@ def notice(text: str) -> None:
     message(text, "notice")
 
 
-def os_error(error: OSError) -> int:
-    """Report an operating-system error no command caught (such as writing to a full disk);
-    the exit code for it."""
-    where = f" ({error.filename})" if error.filename else " (writing the output)"
+def os_error(error: OSError, output: bool = False) -> int:
+    """Report an operating-system error no command caught (such as writing to a full disk;
+    `output`: while writing the output); the exit code for it."""
+    where = f" ({error.filename})" if error.filename else " (writing the output)" if output else ""
     with contextlib.suppress(OSError):  # stderr is gone too
         message(f"{error.strerror or error}{where}")
     return 1

@@ -50,3 +50,12 @@ class QueryError(UsageError):
 
 class IndexUnavailableError(KbError):
     """The search index could not be built or opened."""
+
+
+def out_of_resources(error: OSError) -> bool:
+    """An error of the machine, not of the file: too many open files, no memory. Code that
+    treats an unreadable file as absent or invalid must raise these instead (a search would
+    otherwise answer without the files it could not open)."""
+    import errno
+
+    return error.errno in (errno.EMFILE, errno.ENFILE, errno.ENOMEM)

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from kb.core.errors import KbError
+from kb.core.errors import KbError, out_of_resources
 from kb.entries.checks import check_entry
 from kb.entries.filters import Catalog
 from kb.entries.kinds import SETTINGS_FILE, EntryKind
@@ -134,6 +134,8 @@ def read_entry(path: Path, kind: str) -> RawEntry:
             return RawEntry(path, kind, None, None, (found,))
         raw = _read_bytes(path)
     except OSError as error:
+        if out_of_resources(error):  # not the file's fault: the command cannot go on
+            raise
         found = problem(
             display_path(path), 1, 1, "KB003", f"cannot read file: {error.strerror or error}"
         )

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+from kb.core.errors import out_of_resources
 from kb.entries.kinds import FOLDERS, KIND_OF_FOLDER, NESTED, SETTINGS_FILE, EntryKind
 
 ALL_KINDS: tuple[EntryKind, ...] = (EntryKind.KB, *FOLDERS)
@@ -42,6 +43,13 @@ def inside(root: Path | str, path: str) -> bool:
 _BY_FD = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
 
 
+def _unless_out_of_resources(error: OSError) -> None:
+    """A folder or file that cannot be read is as if absent, but for errors of the machine
+    (too many open files...), which end the command: a walk must never miss files silently."""
+    if out_of_resources(error):
+        raise error
+
+
 class _Walker:
     """One walk: paths, their kinds and (when asked) flattened (size, mtime_ns) pairs."""
 
@@ -55,7 +63,8 @@ class _Walker:
     def settings(self) -> None:
         try:
             info = os.stat(os.path.join(self.base, SETTINGS_FILE))
-        except OSError:
+        except OSError as error:
+            _unless_out_of_resources(error)
             return
         self.paths.append(SETTINGS_FILE)
         self.kinds.append(EntryKind.KB)
@@ -68,14 +77,16 @@ class _Walker:
         instead of the whole path (about an eighth faster at 100k files)."""
         try:
             handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY) if _BY_FD else None
-        except OSError:
+        except OSError as error:
+            _unless_out_of_resources(error)
             return
         try:
             with os.scandir(directory if handle is None else handle) as scan:
                 items = sorted(scan, key=lambda e: e.name) if self.ordered else scan
                 for item in items:
                     self._item(directory, item, prefix, kind, nested)
-        except OSError:
+        except OSError as error:
+            _unless_out_of_resources(error)
             return
         finally:
             if handle is not None:
@@ -112,7 +123,8 @@ class _Walker:
                 self.stats += (info.st_size, info.st_mtime_ns)
             self.paths.append(prefix + name)
             self.kinds.append(kind)
-        except OSError:  # vanished or unreadable while walking: as if absent
+        except OSError as error:  # vanished or unreadable while walking: as if absent
+            _unless_out_of_resources(error)
             return
 
     def entries(self, kinds: Iterable[EntryKind]) -> None:
@@ -181,7 +193,8 @@ def _find(directory: str, filename: str, nested: bool, root: str) -> Path | None
                     folders.append(name)
                 elif name == filename:
                     here = not item.is_symlink() or inside(root, item.path)
-    except OSError:
+    except OSError as error:
+        _unless_out_of_resources(error)
         return None
     for name in sorted(folders) if nested else []:
         if here and filename < name:

@@ -239,7 +239,7 @@ def open_index(
         with store.lock(wait) as got:
             if got:
                 store.clean(keep=store.generation()[0])  # builds that were killed or failed
-                return _locked(store, started, rebuild, notify, walk)
+                return _locked(store, started, rebuild, notify, walk, damaged is not None)
     except OSError as error:
         if not _cannot_write(error):
             raise unusable(error) from None
@@ -257,7 +257,7 @@ def open_index(
 
 
 def _locked(
-    store: Store, started: float, rebuild: bool, notify: Notify, walk: Walk | None
+    store: Store, started: float, rebuild: bool, notify: Notify, walk: Walk | None, damaged: bool
 ) -> Opened:
     if not rebuild:
         try:
@@ -266,9 +266,12 @@ def _locked(
             if isinstance(error, OSError) and _cannot_write(error):
                 raise
             notify(rebuild_notice(store, describe(error)))
+            damaged = True
         else:
             if opened is not None:
                 return opened
+    if damaged:  # of no use to anyone: its room for the new one (a disk with room for one)
+        store.clean(keep=None)
     return _build(store, started)
 
 

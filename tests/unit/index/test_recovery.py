@@ -199,3 +199,27 @@ def test_a_read_only_fresh_index_is_still_searched(
         "widgetol-bladder-damage"
     ]
     assert notices == []
+
+
+def test_a_damaged_index_makes_room_before_the_rebuild(
+    mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk with room for one index: the damaged one is of no use, so it is removed before
+    the new one is built, not after."""
+    from kb.index import opening
+
+    healthy = results(mini_kb)
+    old = generation(mini_kb)
+    truncate(files(old, "*.seg")[0])
+    seen_during_build: list[bool] = []
+    real_build_all = opening.build_all
+
+    def build_all(*args: object, **kwargs: object) -> object:
+        seen_during_build.append(old.exists())
+        return real_build_all(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(opening, "build_all", build_all)
+    notices: list[str] = []
+    assert results(mini_kb, notices) == healthy
+    assert seen_during_build == [False]
+    assert len(notices) == 1 and "rebuilding" in notices[0]
