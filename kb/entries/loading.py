@@ -34,7 +34,7 @@ from kb.entries.problems import Problem, Severity, problem
 from kb.entries.schema import MAX_FILE_BYTES
 from kb.entries.serialize import fact_dict
 from kb.entries.tomlpos import Positions
-from kb.entries.walk import find, paths_of
+from kb.entries.walk import find, paths_of, real
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -45,7 +45,7 @@ def display_path(path: Path) -> str:
     Only the folder is resolved: a symlinked entry is named by its own name, not its target's.
     """
     try:
-        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+        return str((real(path.parent) / path.name).relative_to(real(Path.cwd())))
     except ValueError:
         return str(path)
 
@@ -81,8 +81,40 @@ def _decode(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
         )
 
 
+MAX_KEY_PARTS = 32
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\\\n]*"|'[^'\n]*')"""
+# A key (at the start of a line, in a table header, or in an inline table) of more than
+# MAX_KEY_PARTS dotted parts.
+_DEEP_KEY = re.compile(
+    rf"(?:^|[{{,\[])[ \t]*{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART}){{{MAX_KEY_PARTS},}}", re.M
+)
+
+
+def too_deep(text: str, shown: str) -> Problem | None:
+    """KB006 for a key of too many dotted parts, found without parsing: tomllib takes time
+    quadratic in their number (a 64 KiB file of one such key: minutes)."""
+    if text.count(".") < MAX_KEY_PARTS:
+        return None
+    found = _DEEP_KEY.search(text)
+    if found is None:
+        return None
+    at = found.start() + (len(found.group()) - len(found.group().lstrip("{,[ \t")))
+    line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+    return problem(
+        shown,
+        line,
+        column,
+        "KB006",
+        f"a key of more than {MAX_KEY_PARTS} dotted parts: refused without parsing the file",
+    )
+
+
 def parse_text(text: str, shown: str) -> tuple[dict[str, Any] | None, Problem | None]:
-    """Parse TOML text; a syntax error becomes a KB003 problem with the parser's position."""
+    """Parse TOML text; a syntax error becomes a KB003 problem with the parser's position,
+    a key nested too deeply KB006 (found before parsing)."""
+    deep = too_deep(text, shown)
+    if deep is not None:
+        return None, deep
     try:
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as error:
@@ -147,6 +179,8 @@ def read_entry(path: Path, kind: str) -> RawEntry:
         _, bad = _decode(raw, display_path(path))
         return RawEntry(path, kind, None, None, (bad,) if bad else ())
     try:
+        if text.count(".") >= MAX_KEY_PARTS and _DEEP_KEY.search(text):
+            raise ValueError("nested too deeply")  # reported by parse_text, unparsed
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError, ValueError):
         _, bad = parse_text(text, display_path(path))

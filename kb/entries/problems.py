@@ -43,6 +43,13 @@ CODES: tuple[Code, ...] = (
         "A .toml file outside sources/, subjects/ and facts/ (it would be ignored).",
     ),
     Code(
+        "KB006",
+        ERROR,
+        "nested too deeply",
+        "A dotted key or table name of more than 32 parts (`a.b.c...`): refused before the "
+        "file is parsed, which would take the TOML parser minutes for a 64 KiB file.",
+    ),
+    Code(
         "KB010", ERROR, "unknown key", "A key the entry kind does not define (with a did-you-mean)."
     ),
     Code("KB011", ERROR, "missing required field", "A required key is absent."),

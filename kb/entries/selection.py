@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from kb.entries.filters import Filters, resolve
 from kb.entries.loading import KnowledgeBase
 from kb.entries.models import Fact
 from kb.entries.problems import Problem
+from kb.entries.walk import real
 
 MAX_SUGGESTED = 20  # unknown ids that get close matches (each costs a scan of every id)
 MAX_ID_CHARS = 200  # longer "ids" are no typo of a real one
@@ -57,8 +57,8 @@ def _why_invalid(kb: KnowledgeBase, fact_id: str) -> Problem | None:
     path = kb.fact_path(fact_id)
     if path is None:
         return None
-    target = path.resolve()
-    return next((p for p in kb.problems if Path(p.path).resolve() == target), None)
+    target = real(path)
+    return next((p for p in kb.problems if real(p.path) == target), None)
 
 
 def select_facts(kb: KnowledgeBase, filters: Filters) -> tuple[Fact, ...]:

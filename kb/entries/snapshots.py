@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kb.core.errors import UsageError
 from kb.entries.models import Settings
+from kb.entries.walk import real
 
 # Typographic variants that count as the same character when matching a quote.
 _QUOTE_MAP = str.maketrans(
@@ -64,7 +65,7 @@ class SnapshotStore:
             # A plain file name, directly in the directory: `../x` must not climb out and back
             # in (`../snapshots/x`), nor reach another file that happens to resolve there.
             plain = name not in ("", ".", "..") and Path(name).name == name
-            inside = plain and path.resolve().parent == self.directory.resolve()
+            inside = plain and real(path).parent == real(self.directory)
             try:
                 self._raw[name] = path.read_bytes() if inside and path.is_file() else None
             except OSError:

@@ -34,6 +34,12 @@ class Found(NamedTuple):
     kind: EntryKind | None  # None: a stray .toml file (only with strays=True)
 
 
+def real(path: Path | str) -> Path:
+    """The path with every link resolved as far as links go: never an error, even for a link
+    that points at itself (where Path.resolve raises RuntimeError)."""
+    return Path(os.path.realpath(path))
+
+
 def inside(root: Path | str, path: str) -> bool:
     """Whether path, with every link resolved, is below root."""
     real_root = os.path.realpath(root)

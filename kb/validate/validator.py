@@ -21,7 +21,7 @@ from kb.entries.loading import RawEntry, display_path, read_entry
 from kb.entries.models import Settings, settings_from_dict
 from kb.entries.problems import ERROR, NOTICE, WARNING, Problem, problem
 from kb.entries.snapshots import SnapshotStore, snapshots_dir
-from kb.entries.walk import inside, walk
+from kb.entries.walk import inside, real, walk
 from kb.validate.pool import CheckedFacts, check_facts
 from kb.validate.rules import Context, Located, entry_rules
 from kb.validate.similarity import string_items, table_items
@@ -75,7 +75,7 @@ class Validator:
         self.facts = CheckedFacts()
 
     def run(self, only: Sequence[Path] | None = None) -> ValidationResult:
-        selected = {p.resolve() for p in only} if only is not None else None
+        selected = {real(p) for p in only} if only is not None else None
         self._scan(selected)
         self._read_kind("source")
         context = self._context()
@@ -106,7 +106,7 @@ class Validator:
             if kind is None or kind is EntryKind.KB:
                 self._read_other(self.root / relpath, kind)
             elif selected is not None and (
-                _name(relpath) not in names or (self.root / relpath).resolve() not in selected
+                _name(relpath) not in names or real(self.root / relpath) not in selected
             ):
                 self.listed[kind].append(relpath)
             else:
@@ -288,7 +288,7 @@ def _parts(relpath: str) -> list[str]:
 
 def _kind_of(root: Path, path: Path) -> EntryKind | None:
     try:
-        relpath = path.resolve().relative_to(root.resolve()).as_posix()
+        relpath = real(path).relative_to(real(root)).as_posix()
     except ValueError:
         return None
     return kind_at(relpath)
@@ -300,6 +300,6 @@ def validate(
     """Validate the KB at root; with paths, report only their problems (cross-file rules still
     use the whole KB)."""
     for path in paths or ():
-        if not path.exists():
+        if not os.path.lexists(path):  # a link to nowhere (or to itself) is checked, and said
             raise UsageError(f"no such file: {path}")
     return Validator(root, snapshots).run(list(paths) if paths is not None else None)
