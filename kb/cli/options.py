@@ -123,3 +123,19 @@ StatusFilterOpt = Annotated[
     list[str] | None,
     typer.Option("--status", help="Status from kb.toml (repeatable).", show_default=False),
 ]
+
+# `kb list` and `kb search`: sorting (kb.entries.ordering) and counting.
+SortOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        help="Sort by FIELD: id, statement, subject, attribute, value, status, note, path "
+        "(search: also score, best first); -FIELD the other way.",
+        metavar="FIELD",
+        show_default=False,
+    ),
+]
+CountOpt = Annotated[
+    bool,
+    typer.Option("--count", help='Print only the number of matching facts (json: {"total": N}).'),
+]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kb.render.base import RELIABILITY_STYLE, STATUS_STYLE, Format, Output, safe, status_label
+from kb.render.table import facts_csv, facts_tsv
 
 Record = dict[str, Any]
 # Scalar fields shown one per line, in this order, by the plain `kb show`; the lists follow.
@@ -178,4 +179,6 @@ LIST_RENDERERS = {
     Format.json: facts_json,
     Format.jsonl: facts_jsonl,
     Format.ids: facts_ids,
+    Format.csv: facts_csv,
+    Format.tsv: facts_tsv,
 }

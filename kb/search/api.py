@@ -52,7 +52,8 @@ class SearchResult:
         self.asked = asked  # the query as typed
         self.query = query  # the query searched: `asked`, or its correction if that found some
         self.hits = hits
-        self.total: int | None = None  # all matches (when counted)
+        self.total: int | None = None  # all matches (counted when the limit cut the hits)
+        self.limit: int | None = None  # the limit searched with (None: every match)
         self.suggestion: str | None = None  # a correction that found nothing either
         self.problems: list[str] = []  # entries skipped as invalid
 
@@ -75,6 +76,14 @@ class _Wanted(NamedTuple):
     highlight: bool  # compute highlights (needs records)
     count_all: bool  # count every match
     records: bool  # keep each hit's stored record (not only id, score and statement)
+    sort: Any = None  # a kb.entries.ordering.SortKey: every match sorted, then cut to `limit`
+
+
+_ON_HIT = ("id", "score", "statement")  # what a Hit holds without its stored record
+
+
+def _hit_value(hit: Hit, field: str) -> Any:
+    return getattr(hit, field) if field in _ON_HIT else hit.record.get(field)
 
 
 def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit]:
@@ -82,7 +91,7 @@ def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit
     hits: list[Hit] = []
     seen: set[int] = set()
     for query in ([parsed.all_words] if parsed.all_words is not None else []) + [parsed.query]:
-        limit = None if wanted.limit is None else wanted.limit - len(hits)
+        limit = None if wanted.limit is None or wanted.sort else wanted.limit - len(hits)
         if limit == 0:
             break
         results = searcher.search(query, filter=where, mask=seen or None, limit=limit)
@@ -115,11 +124,20 @@ def _search_once(opened: Opened, text: str, filters: Filters, wanted: _Wanted) -
                     parsed, result.query = corrected, better
                 else:
                     result.suggestion = better
+        if wanted.sort is not None:
+            from kb.entries.ordering import ordered
+
+            result.total = len(result.hits)
+            result.hits = ordered(result.hits, wanted.sort, _hit_value)[: wanted.limit]
         if wanted.highlight and result.hits:
             _highlight(result.hits, positive_terms(parsed.query, reader))
-        if wanted.count_all:
+        cut = wanted.limit is not None and len(result.hits) >= wanted.limit
+        if result.total is None and (wanted.count_all or cut):
             result.total = _count(searcher, parsed.query, where)
+        elif result.total is None:
+            result.total = len(result.hits)  # every match is a hit: nothing to count
     result.problems = sorted(opened.manifest.problems.values())
+    result.limit = wanted.limit
     return result
 
 
@@ -151,14 +169,18 @@ def search(
     highlight: bool = True,
     count: bool = False,
     records: bool = True,
+    sort: Any = None,
     notify: Notify = lambda text: None,
 ) -> SearchResult:
     """Search the KB at `root`. Raises QueryError/UsageError for a bad query or filter.
 
     `records=False` keeps only the id, score and statement of each hit (what `ids` and
-    `plain` show), so that even `--all` on a large KB holds little in memory."""
+    `plain` show), so that even `--all` on a large KB holds little in memory. `sort` (a
+    kb.entries.ordering.SortKey) orders every match by a field before `limit` applies; the
+    result's `total` is always the number of matching facts."""
     filters = filters or Filters()
-    wanted = _Wanted(limit, highlight, count, records)
+    records = records or (sort is not None and sort.field not in _ON_HIT)
+    wanted = _Wanted(limit, highlight, count, records, sort)
     check_given(filters)  # bad filters and queries are reported before any index work
     parse(text)
     opened = open_index(root, index_dir, cache_home=cache_home, notify=notify)
