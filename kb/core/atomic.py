@@ -4,12 +4,15 @@ The content goes to a temporary file in the same folder (`.NAME.RANDOM.tmp`, hid
 entry walker), is flushed to disk, then renamed over the target, or linked to it when the
 target must not exist yet; readers see the old file or the new one, never a part. New files
 get the permissions the user's umask gives (0644 under the usual 022), not mkstemp's 0600.
+`write_atomic` writes bytes that way; `atomic_path` gives the temporary path to a writer that
+needs a file name of its own (a SQLite database), and does the rest when it is done.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
@@ -20,18 +23,20 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.urandom(4).hex()}{TEMP_SUFFIX}")
 
 
-def write_atomic(path: Path, data: bytes | str, *, exclusive: bool = False) -> None:
-    """Write data (str: as UTF-8) to path atomically. With `exclusive`, an existing path is
-    never replaced: FileExistsError instead. Raises OSError when the folder cannot be
-    written; the temporary file is removed whatever happens (but a SIGKILL)."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+@contextlib.contextmanager
+def atomic_path(path: Path, *, exclusive: bool = False) -> Iterator[Path]:
+    """A temporary path next to `path` for the caller to create and write. When the block ends
+    without an error, the file is flushed to disk and renamed over `path`; with `exclusive`, an
+    existing path is never replaced: FileExistsError instead. The temporary file is removed
+    whatever happens (but a SIGKILL), and `path` is left as it was on any error."""
     temp = temp_name(path)
-    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(raw)
-            stream.flush()
-            os.fsync(stream.fileno())
+        yield temp
+        handle = os.open(temp, os.O_RDWR | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
         if not exclusive:
             os.replace(temp, path)
             return
@@ -40,15 +45,27 @@ def write_atomic(path: Path, data: bytes | str, *, exclusive: bool = False) -> N
         except FileExistsError:
             raise
         except OSError:  # a file system without hard links: exclusive create instead
-            _write_exclusive(path, raw)
+            _copy_exclusive(temp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
 
 
-def _write_exclusive(path: Path, raw: bytes) -> None:
+def write_atomic(path: Path, data: bytes | str, *, exclusive: bool = False) -> None:
+    """Write data (str: as UTF-8) to path atomically. With `exclusive`, an existing path is
+    never replaced: FileExistsError instead. Raises OSError when the folder cannot be
+    written; the temporary file is removed whatever happens (but a SIGKILL)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_path(path, exclusive=exclusive) as temp:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        with os.fdopen(os.open(temp, flags, 0o666), "wb") as stream:
+            stream.write(raw)
+
+
+def _copy_exclusive(source: Path, path: Path) -> None:
     handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(raw)
+    with open(source, "rb") as reading, os.fdopen(handle, "wb") as stream:
+        while chunk := reading.read(1 << 20):
+            stream.write(chunk)
         stream.flush()
         os.fsync(stream.fileno())
