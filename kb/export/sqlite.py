@@ -31,7 +31,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kb.core.atomic import atomic_path
+from kb.core.atomic import AtomicPath
 from kb.core.errors import KbError
 from kb.entries.loading import KnowledgeBase
 from kb.entries.schema import FACT_FIELDS, ITEM_FIELDS, SOURCE_FIELDS, SUBJECT_FIELDS, FieldType
@@ -65,7 +65,7 @@ def export_sqlite(kb: KnowledgeBase, out: Path, *, replace: bool = False) -> dic
     if out.exists() and not replace:
         raise KbError(f"{out} exists; --force replaces it")
     try:
-        with atomic_path(out, exclusive=not replace) as temp:
+        with AtomicPath(out, exclusive=not replace) as temp:
             counts = _write(kb, temp)
     except FileExistsError:
         raise KbError(f"{out} exists; --force replaces it") from None
