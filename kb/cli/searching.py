@@ -1,7 +1,7 @@
 """The body of `kb search`, shared by the typer command and the fast path (no typer here)."""
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kb.cli import config
 from kb.cli.io import message, notice, output_for, warn_skipped
@@ -33,6 +33,10 @@ def run_search(request: SearchRequest) -> int:
 
     chosen, out = output_for(request.fmt, request.no_color)
     render = pick(RENDERERS, chosen, "search")
+    if request.count_only:  # the number of matching facts instead of them
+        from kb.render.table import count
+
+        render = lambda result, out: count(result.total or 0, chosen, out)  # noqa: E731
     sort_key = None
     if request.sort is not None:
         from kb.entries.ordering import fact_sort_fields, parse_sort
@@ -56,18 +60,8 @@ def run_search(request: SearchRequest) -> int:
     warn_skipped(result.problems)
     if result.corrected:
         notice(f"nothing matches {result.asked!r}; showing results for {result.query!r}")
-    if not hits:
-        from kb.render.table import count
-
-        count(result.total or 0, chosen, out)
-    else:
-        render(result, out)
-        shown, total = len(result.hits), result.total or 0
-        if request.limit is None and shown < total and chosen is not Format.rich:
-            notice(
-                f"showing {shown} of {total} matching facts (the default limit): "
-                "--all for every one, --limit N for more, --count for the number"
-            )
+    render(result, out)
+    _say_if_cut(request, result, chosen)
     if result.hits:
         return 0
     from kb.core.suggest import hint
@@ -75,3 +69,15 @@ def run_search(request: SearchRequest) -> int:
     suggestion = hint([result.suggestion] if result.suggestion else [])
     message(f"no facts match {result.asked!r}{suggestion}", "")
     return 1
+
+
+def _say_if_cut(request: SearchRequest, result: Any, chosen: Format) -> None:
+    """Never silently partial: a notice when the default limit left matching facts out (rich
+    says so under the results; an explicit --limit is taken as meant)."""
+    shown, total = len(result.hits), result.total or 0
+    cut = not request.count_only and request.limit is None and shown < total
+    if cut and chosen is not Format.rich:
+        notice(
+            f"showing {shown} of {total} matching facts (the default limit): "
+            "--all for every one, --limit N for more, --count for the number"
+        )

@@ -52,10 +52,10 @@ class SearchResult:
         self.asked = asked  # the query as typed
         self.query = query  # the query searched: `asked`, or its correction if that found some
         self.hits = hits
-        self.total: int | None = None  # all matches (counted when the limit cut the hits)
-        self.limit: int | None = None  # the limit searched with (None: every match)
+        self.total: int | None = None  # all matches (when counted)
         self.suggestion: str | None = None  # a correction that found nothing either
         self.problems: list[str] = []  # entries skipped as invalid
+        self.limit: int | None = None  # the limit searched with (None: every match)
 
     def __repr__(self) -> str:
         return f"SearchResult({self.query!r}, {len(self.hits)} hits)"
@@ -82,10 +82,6 @@ class _Wanted(NamedTuple):
 _ON_HIT = ("id", "score", "statement")  # what a Hit holds without its stored record
 
 
-def _hit_value(hit: Hit, field: str) -> Any:
-    return getattr(hit, field) if field in _ON_HIT else hit.record.get(field)
-
-
 def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit]:
     """The best hits, facts matching every word first, then by score and id."""
     hits: list[Hit] = []
@@ -102,6 +98,13 @@ def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit
             tier.append(Hit(stored["id"], score, stored["statement"], data))
             seen.add(docnum)
         hits += sorted(tier, key=lambda hit: (-round(hit.score, 9), hit.id))
+    if wanted.sort is not None:  # `--sort FIELD`: every match by that field, then the limit
+        from kb.entries.ordering import ordered
+
+        def value(hit: Hit, field: str) -> Any:
+            return getattr(hit, field) if field in _ON_HIT else hit.record.get(field)
+
+        hits = ordered(hits, wanted.sort, value)[: wanted.limit]
     return hits
 
 
@@ -124,20 +127,14 @@ def _search_once(opened: Opened, text: str, filters: Filters, wanted: _Wanted) -
                     parsed, result.query = corrected, better
                 else:
                     result.suggestion = better
-        if wanted.sort is not None:
-            from kb.entries.ordering import ordered
-
-            result.total = len(result.hits)
-            result.hits = ordered(result.hits, wanted.sort, _hit_value)[: wanted.limit]
         if wanted.highlight and result.hits:
             _highlight(result.hits, positive_terms(parsed.query, reader))
+        # The total is always known: counted when the limit may have cut the hits.
         cut = wanted.limit is not None and len(result.hits) >= wanted.limit
-        if result.total is None and (wanted.count_all or cut):
-            result.total = _count(searcher, parsed.query, where)
-        elif result.total is None:
-            result.total = len(result.hits)  # every match is a hit: nothing to count
+        counted = wanted.count_all or cut
+        result.total = _count(searcher, parsed.query, where) if counted else len(result.hits)
+        result.limit = wanted.limit
     result.problems = sorted(opened.manifest.problems.values())
-    result.limit = wanted.limit
     return result
 
 
@@ -176,7 +173,7 @@ def search(
 
     `records=False` keeps only the id, score and statement of each hit (what `ids` and
     `plain` show), so that even `--all` on a large KB holds little in memory. `sort` (a
-    kb.entries.ordering.SortKey) orders every match by a field before `limit` applies; the
+    kb.entries.ordering.SortKey) orders every match by a field before `limit` applies. The
     result's `total` is always the number of matching facts."""
     filters = filters or Filters()
     records = records or (sort is not None and sort.field not in _ON_HIT)

@@ -88,9 +88,9 @@ def list_command(
     tag: TagFilterOpt = None,
     source: SourceFilterOpt = None,
     status: StatusFilterOpt = None,
+    fmt: Annotated[str | None, format_option(LIST_RENDERERS)] = None,
     sort: SortOpt = None,
     count: CountOpt = False,
-    fmt: Annotated[str | None, format_option(LIST_RENDERERS)] = None,
     kb_path: KbOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
