@@ -117,10 +117,9 @@ app.command("schema")(validate.schema_command)
 app.command("stats")(read.stats_command)
 app.command("search")(search.search_command)
 app.command("index")(search.index_command)
-app.add_typer(new_app, name="new")
-
 # kb export: the whole KB for other tools (SQLite for Datasette, JSON lines for a search engine).
 app.add_typer(export_app, name="export")
+app.add_typer(new_app, name="new")
 
 
 def run(argv: Sequence[str]) -> int:

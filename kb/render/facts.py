@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from kb.render.base import RELIABILITY_STYLE, STATUS_STYLE, Format, Output, safe, status_label
-from kb.render.table import facts_csv, facts_tsv
 
 Record = dict[str, Any]
 # Scalar fields shown one per line, in this order, by the plain `kb show`; the lists follow.
@@ -179,6 +178,13 @@ LIST_RENDERERS = {
     Format.json: facts_json,
     Format.jsonl: facts_jsonl,
     Format.ids: facts_ids,
-    Format.csv: facts_csv,
-    Format.tsv: facts_tsv,
+    Format.csv: lambda records, out: _table(Format.csv, records, out),
+    Format.tsv: lambda records, out: _table(Format.tsv, records, out),
 }
+
+
+def _table(fmt: Format, records: list[Record], out: Output) -> None:
+    """csv and tsv: the columns of kb.render.table, which kb search shares."""
+    from kb.render.table import facts_table
+
+    facts_table(fmt, records, out)
