@@ -15,7 +15,7 @@ from kb import __version__
 from kb.cli.commands import compare, read, search, validate
 from kb.cli.commands.new import new_app
 from kb.cli.errors import USAGE, PipeClosed, guarded
-from kb.cli.io import message
+from kb.cli.io import close_output, message
 
 
 class KbGroup(typer.core.TyperGroup):
@@ -56,6 +56,8 @@ class KbGroup(typer.core.TyperGroup):
             code = 130 if interrupted else 1
         except PipeClosed:
             code = guarded(lambda: _raise(BrokenPipeError())) or 0
+        finally:
+            close_output()  # the pager, if one was started
         if standalone_mode:
             sys.exit(code)
         return code

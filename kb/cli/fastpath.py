@@ -27,8 +27,9 @@ VALUE_OPTIONS = {
     "-f": "fmt",
     "--kb": "kb_path",
     "--index-dir": "index_dir",
+    "--color": "color",
 }
-FLAG_OPTIONS = {"--all": "show_all", "--no-color": "no_color"}
+FLAG_OPTIONS = {"--all": "show_all", "--no-color": "no_color", "--no-pager": "no_pager"}
 
 
 def _split(args: list[str]) -> tuple[dict[str, str | bool | list[str]], list[str]] | None:
@@ -61,6 +62,7 @@ def _split(args: list[str]) -> tuple[dict[str, str | bool | list[str]], list[str
 
 def parse_search(args: list[str]) -> SearchRequest | None:
     """A SearchRequest for `kb search ARGS`, or None when typer should handle it."""
+    from kb.cli.config import COLOR_WHEN
     from kb.cli.searching import SearchRequest
     from kb.render.search import FORMATS
 
@@ -73,7 +75,8 @@ def parse_search(args: list[str]) -> SearchRequest | None:
     except ValueError:
         return None
     fmt = _text(options, "fmt")
-    if limit < 1 or (fmt is not None and fmt not in FORMATS):
+    color = _text(options, "color")
+    if limit < 1 or (fmt is not None and fmt not in FORMATS) or color not in (None, *COLOR_WHEN):
         return None
     kb_path = _text(options, "kb_path")
     filters = Filters.of(**{name: options.get(name) for name in FILTER_NAMES})  # type: ignore[arg-type]
@@ -85,6 +88,8 @@ def parse_search(args: list[str]) -> SearchRequest | None:
         kb_path=Path(kb_path) if kb_path is not None else None,
         index_dir=_text(options, "index_dir"),
         no_color=bool(options.get("no_color")),
+        color=color,
+        no_pager=bool(options.get("no_pager")),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -55,16 +54,23 @@ def cell(text: object) -> str:
 
 
 class Output:
-    """Where and how to write: the data stream, colour, and width (for rich).
+    """Where and how to write: the data stream, whether to colour, and for rich the width and
+    the terminal's colours. The CLI decides all of it (kb.cli.config); rich is told exactly,
+    so that it reads nothing from the environment itself.
 
     (A plain class: `dataclasses` would cost `kb search` ~7 ms of imports.)"""
 
     def __init__(
-        self, stream: TextIO | None = None, color: bool = True, width: int | None = None
+        self,
+        stream: TextIO | None = None,
+        color: bool = False,
+        width: int | None = None,
+        color_system: str = "standard",
     ) -> None:
         self.stream = stream if stream is not None else sys.stdout
         self.color = color
-        self.width = width
+        self.width = width if width is not None else 80
+        self.color_system = color_system
         self._console: Console | None = None
 
     def write(self, text: str = "") -> None:
@@ -92,11 +98,15 @@ class Output:
 
             self._console = Console(
                 file=self.stream,
+                force_terminal=self.color,  # escape codes only when colouring
+                force_interactive=False,
+                color_system=self.color_system if self.color else None,  # type: ignore[arg-type]
                 no_color=not self.color,
                 highlight=False,
                 markup=False,
                 emoji=False,
                 width=self.width,
+                height=25,
                 soft_wrap=False,
             )
         return self._console
@@ -105,10 +115,6 @@ class Output:
 def default_format(stream: TextIO | None = None) -> Format:
     target = stream or sys.stdout
     return Format.rich if target.isatty() else Format.plain
-
-
-def color_wanted(no_color_flag: bool) -> bool:
-    return not no_color_flag and "NO_COLOR" not in os.environ
 
 
 def pick(

@@ -9,7 +9,15 @@ import typer
 
 from kb.cli.completion import complete_subject_or_fact_ids
 from kb.cli.io import message, output_for
-from kb.cli.options import KbOpt, NoColorOpt, format_option, open_kb, warn_skipped
+from kb.cli.options import (
+    ColorOpt,
+    KbOpt,
+    NoColorOpt,
+    NoPagerOpt,
+    format_option,
+    open_kb,
+    warn_skipped,
+)
 from kb.render.base import pick
 from kb.render.compare import RENDERERS
 
@@ -56,6 +64,8 @@ def compare_command(
     fmt: Annotated[str | None, format_option(RENDERERS)] = None,
     kb_path: KbOpt = None,
     no_color: NoColorOpt = False,
+    color: ColorOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Compare subjects, the sources on one subject, or facts, side by side.
 
@@ -65,7 +75,7 @@ def compare_command(
     from kb.analysis.compare import compare
     from kb.entries.filters import Filters
 
-    chosen, out = output_for(fmt, no_color)
+    chosen, out = output_for(fmt, no_color, color, paging=not no_pager)
     render = pick(RENDERERS, chosen, "compare")
     kb = open_kb(kb_path)
     comparison = compare(kb, things, by.value, attribute or (), Filters.of(topic=topic))

@@ -10,8 +10,10 @@ import typer
 from kb.cli.completion import complete_fact_ids
 from kb.cli.io import message, output_for, warn_skipped
 from kb.cli.options import (
+    ColorOpt,
     KbOpt,
     NoColorOpt,
+    NoPagerOpt,
     SourceFilterOpt,
     StatusFilterOpt,
     SubjectFilterOpt,
@@ -38,6 +40,8 @@ def show_command(
     fmt: Annotated[str | None, format_option(SHOW_RENDERERS)] = None,
     kb_path: KbOpt = None,
     no_color: NoColorOpt = False,
+    color: ColorOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Show facts with their subject, status and every source quote.
 
@@ -46,7 +50,7 @@ def show_command(
     from kb.core.suggest import hint
     from kb.entries.selection import lookup_facts
 
-    chosen, out = output_for(fmt, no_color)
+    chosen, out = output_for(fmt, no_color, color, paging=not no_pager)
     render = pick(SHOW_RENDERERS, chosen, "show")
     wanted = [
         line for arg in ids for line in (sys.stdin.read().splitlines() if arg == "-" else [arg])
@@ -82,6 +86,8 @@ def list_command(
     fmt: Annotated[str | None, format_option(LIST_RENDERERS)] = None,
     kb_path: KbOpt = None,
     no_color: NoColorOpt = False,
+    color: ColorOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """List facts, one row each, optionally filtered.
 
@@ -90,7 +96,7 @@ def list_command(
     from kb.entries.filters import Filters
     from kb.entries.selection import select_facts
 
-    chosen, out = output_for(fmt, no_color)
+    chosen, out = output_for(fmt, no_color, color, paging=not no_pager)
     render = pick(LIST_RENDERERS, chosen, "list")
     kb = open_kb(kb_path)
     filters = Filters.of(subject=subject, topic=topic, tag=tag, source=source, status=status)
@@ -106,6 +112,8 @@ def stats_command(
     fmt: Annotated[str | None, format_option(STATS_RENDERERS)] = None,
     kb_path: KbOpt = None,
     no_color: NoColorOpt = False,
+    color: ColorOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Count facts per source, topic, subject, status and source reliability.
 
@@ -116,7 +124,7 @@ def stats_command(
     """
     from kb.analysis.stats import compute
 
-    chosen, out = output_for(fmt, no_color)
+    chosen, out = output_for(fmt, no_color, color, paging=not no_pager)
     render = pick(STATS_RENDERERS, chosen, "stats")
     kb = open_kb(kb_path)
     render(compute(kb), out)

@@ -9,9 +9,11 @@ import typer
 from kb.cli import config
 from kb.cli.io import notice, output_for, warn_skipped
 from kb.cli.options import (
+    ColorOpt,
     IndexDirOpt,
     KbOpt,
     NoColorOpt,
+    NoPagerOpt,
     SourceFilterOpt,
     StatusFilterOpt,
     SubjectFilterOpt,
@@ -44,6 +46,8 @@ def search_command(
     kb_path: KbOpt = None,
     index_dir: IndexDirOpt = None,
     no_color: NoColorOpt = False,
+    color: ColorOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Full-text search: facts ranked by relevance, those matching every word first.
 
@@ -65,6 +69,8 @@ def search_command(
         kb_path=kb_path,
         index_dir=index_dir,
         no_color=no_color,
+        color=color,
+        no_pager=no_pager,
     )
     code = run_search(request)
     if code:
@@ -83,6 +89,7 @@ def index_command(
     kb_path: KbOpt = None,
     index_dir: IndexDirOpt = None,
     no_color: NoColorOpt = False,
+    color: ColorOpt = None,
 ) -> None:
     """Bring the search index up to date and report what changed (searches do this anyway).
 
@@ -90,7 +97,7 @@ def index_command(
     """
     from kb.search.api import index
 
-    chosen, out = output_for(fmt, no_color)
+    chosen, out = output_for(fmt, no_color, color)
     render = pick(INDEX_RENDERERS, chosen, "index")
     report = index(
         config.kb_root(kb_path),
