@@ -28,6 +28,7 @@ VALUE_OPTIONS = {
     "--kb": "kb_path",
     "--index-dir": "index_dir",
     "--color": "color",
+    "--min-reliability": "min_reliability",
 }
 FLAG_OPTIONS = {"--all": "show_all", "--no-color": "no_color", "--no-pager": "no_pager"}
 
@@ -79,7 +80,9 @@ def parse_search(args: list[str]) -> SearchRequest | None:
     if limit < 1 or (fmt is not None and fmt not in FORMATS) or color not in (None, *COLOR_WHEN):
         return None
     kb_path = _text(options, "kb_path")
-    filters = Filters.of(**{name: options.get(name) for name in FILTER_NAMES})  # type: ignore[arg-type]
+    filters = Filters.of(
+        **{name: options.get(name) for name in (*FILTER_NAMES, "min_reliability")}  # type: ignore[arg-type]
+    )
     return SearchRequest(
         query=" ".join(words),
         filters=filters,

@@ -155,3 +155,13 @@ StatusFilterOpt = Annotated[
     list[str] | None,
     typer.Option("--status", help="Status from kb.toml (repeatable).", show_default=False),
 ]
+MinReliabilityOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--min-reliability",
+        help="Only facts with a source of this reliability level or better "
+        "(kb.toml's reliability_levels, most reliable first).",
+        metavar="LEVEL",
+        show_default=False,
+    ),
+]

@@ -269,14 +269,23 @@ class KnowledgeBase:
 
     def fact_view(self, fact: Fact) -> dict[str, Any]:
         """The fact as plain data, with its subject's name and its sources' titles, publishers
-        and reliabilities (kb.entries.serialize.fact_dict): what renderers and JSON get."""
-        return fact_dict(fact, self.subjects, self.sources)
+        and reliabilities, strongest first, and its best reliability
+        (kb.entries.serialize.fact_dict): what renderers and JSON get."""
+        return fact_dict(fact, self.subjects, self.sources, self.settings.reliability_levels)
 
     def catalog(self) -> Catalog:
         """What filter values are checked against (reads every source and subject)."""
         subjects = {s.id: s.names for s in self.subjects.values()}
         settings = self.settings
-        return Catalog(subjects, settings.topics, settings.statuses, tuple(self.sources))
+        reliability = {s.id: s.reliability for s in self.sources.values()}
+        return Catalog(
+            subjects,
+            settings.topics,
+            settings.statuses,
+            tuple(self.sources),
+            reliability,
+            settings.reliability_levels,
+        )
 
     def resolve_subject(self, name: str) -> Subject | None:
         """A subject by id, name or alias, case-insensitively."""

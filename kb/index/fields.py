@@ -21,7 +21,7 @@ from kb.index.whooshlazy import defer_morph_en
 if TYPE_CHECKING:
     from whoosh.fields import Schema
 
-FORMAT = 4
+FORMAT = 5  # 5: the manifest records the reliability levels
 
 defer_morph_en()  # before anything imports whoosh.query (see kb.index.whooshlazy)
 

@@ -37,6 +37,22 @@ def status_label(status: str) -> str:
     return {"contested": "CONTESTED", "refuted": "REFUTED"}.get(status, status)
 
 
+def reliability_label(record: Mapping[str, Any]) -> tuple[str, str]:
+    """How a fact's reliability is shown in rich output, and its style: its best source's
+    level, or `only LEVEL` (loud) when it rests only on weak sources (kb.entries.reliability)."""
+    best = record.get("best_reliability")
+    if record.get("weakly_sourced"):
+        return (f"only {best}" if best else "no known source"), "bold red"
+    return (best or "unknown"), RELIABILITY_STYLE.get(best or "", "")
+
+
+def cell_len(text: str) -> int:
+    """The columns a text takes on a terminal (wide characters count twice)."""
+    from rich.cells import cell_len as measure
+
+    return measure(safe(text))
+
+
 def safe(text: object) -> str:
     """Text with control characters and escape sequences made visible (\\x1b) instead of live."""
     return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], str(text))
@@ -96,7 +112,14 @@ class Output:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(
+            class KbConsole(Console):
+                def on_broken_pipe(self) -> None:
+                    """The reader went away: kb's way (exit 0, kb.cli.errors), not rich's
+                    (exit 1)."""
+                    self.quiet = True
+                    raise BrokenPipeError
+
+            self._console = KbConsole(
                 file=self.stream,
                 force_terminal=self.color,  # escape codes only when colouring
                 force_interactive=False,

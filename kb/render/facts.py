@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.render.base import RELIABILITY_STYLE, STATUS_STYLE, Format, Output, safe, status_label
+from kb.render.base import (
+    RELIABILITY_STYLE,
+    STATUS_STYLE,
+    Format,
+    Output,
+    cell_len,
+    reliability_label,
+    safe,
+    status_label,
+)
+from kb.render.layout import fields, fit_columns, hanging, id_lines, indented
 
 Record = dict[str, Any]
 # Scalar fields shown one per line, in this order, by the plain `kb show`; the lists follow.
@@ -20,59 +30,117 @@ _PLAIN_FIELDS = ("id", "statement", "subject", "attribute", "value", "status", "
 
 
 def show_rich(records: list[Record], out: Output) -> None:
+    """Each fact in a panel titled with its id; without the panel (the id on a line of its
+    own) when some id it lists would not fit inside it on a line."""
+    from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
 
-    for fact in records:
+    for number, fact in enumerate(records):
         status = fact["status"]
-        body = Text()
+        linked = [*fact["related"], *(b["id"] for b in fact.get("backlinks") or ())]
+        framed = all(cell_len(i) + 4 + 2 <= out.width for i in [fact["id"], *linked])
+        inner = out.width - 4 if framed else out.width
+        statement = Text()
         if status != "established":
-            body.append(f"{status_label(status)}  ", STATUS_STYLE.get(status, ""))
-        body.append(safe(fact["statement"]) + "\n", "bold")
-        body.append("\nsubject  ", "dim")
-        body.append(safe(fact["subject_name"] or fact["subject"]))
-        body.append(f"  ({safe(fact['subject'])})", "dim")
-        if fact["attribute"]:
-            body.append("\nvalue    ", "dim")
-            body.append(f"{safe(fact['attribute'])} = {safe(fact['value'])}")
-        body.append("\nstatus   ", "dim")
-        body.append(status, STATUS_STYLE.get(status, ""))
-        body.append("\ntopics   ", "dim")
-        body.append(safe(", ".join(fact["topics"])))
-        if fact["tags"]:
-            body.append("\ntags     ", "dim")
-            body.append(safe(", ".join(fact["tags"])))
-        if fact["note"]:
-            body.append("\nnote     ", "dim")
-            body.append(safe(fact["note"]), "italic")
-        if fact["related"]:
-            body.append("\nrelated  ", "dim")
-            body.append(safe(", ".join(fact["related"])))
-        for reference in fact.get("references") or ():
-            body.append("\nref      ", "dim")
-            body.append(safe(reference["says"]))
-            body.append(f"\n           {safe(_reference_label(reference))}", "dim")
+            statement.append(f"{status_label(status)}  ", STATUS_STYLE.get(status, ""))
+        statement.append(safe(fact["statement"]), "bold")
+        parts: list[Any] = [statement, Text(), fields(_show_fields(fact))]
+        parts += _links(fact, inner)
         for prov in fact["provenance"]:
-            body.append("\n\n")
-            body.append(f"“{safe(prov['quote'])}”\n", "cyan")
-            body.append("  — ", "dim")
-            if prov.get("title"):
-                body.append(safe(prov["title"]))
-                body.append(f", {safe(prov['publisher'])}", "dim")
-                body.append("  reliability: ", "dim")
-                body.append(prov["reliability"], RELIABILITY_STYLE.get(prov["reliability"], ""))
-            else:
-                body.append(safe(prov["source"]))
-            if prov["locator"]:
-                body.append(f"  [{safe(prov['locator'])}]", "dim")
-        out.console.print(
-            Panel(
-                body,
-                title=Text(safe(fact["id"])),
-                title_align="left",
-                border_style=STATUS_STYLE.get(status, ""),
+            parts += [Text(), *_provenance(prov)]
+        if framed:
+            out.console.print(
+                Panel(
+                    Group(*parts),
+                    title=Text(safe(fact["id"])),
+                    title_align="left",
+                    border_style=STATUS_STYLE.get(status, ""),
+                )
             )
-        )
+            continue
+        if number:
+            out.console.print()
+        out.console.print(Text(safe(fact["id"]), "bold " + STATUS_STYLE.get(status, "")))
+        out.console.print(Group(*parts))
+
+
+def _links(fact: Record, width: int) -> list[Any]:
+    """The facts this one names in `related`, and those whose `related` names it."""
+    from rich.text import Text
+
+    parts: list[Any] = []
+    if fact["related"]:
+        parts += [Text(), Text("related", "dim")]
+        parts += id_lines([Text(safe(i)) for i in fact["related"]], width)
+    backlinks = fact.get("backlinks") or []
+    if backlinks:
+        parts += [Text(), Text("linked from (facts whose related names this one)", "dim")]
+        for link in backlinks:
+            head = Text(safe(link["id"]))
+            if link["status"] != "established":
+                label = f"  {status_label(link['status'])}"
+                if head.cell_len + len(label) + 2 <= width:
+                    head.append(label, STATUS_STYLE.get(link["status"], ""))
+            parts += id_lines([head], width)
+            parts.append(indented(Text(safe(link["statement"]), "dim"), 6))
+    return parts
+
+
+def _show_fields(fact: Record) -> list[tuple[str, Any]]:
+    from rich.text import Text
+
+    rows: list[tuple[str, Any]] = []
+    subject = Text(safe(fact["subject_name"] or fact["subject"]))
+    subject.append(f" ({safe(fact['subject'])})", "dim")
+    rows.append(("subject", subject))
+    if fact["attribute"]:
+        rows.append(("value", Text(f"{safe(fact['attribute'])} = {safe(fact['value'])}")))
+    rows.append(("status", Text(fact["status"], STATUS_STYLE.get(fact["status"], ""))))
+    if "best_reliability" in fact:
+        rows.append(("sources", _sources_summary(fact)))
+    rows.append(("topics", Text(safe(", ".join(fact["topics"])))))
+    if fact["tags"]:
+        rows.append(("tags", Text(safe(", ".join(fact["tags"])))))
+    if fact["note"]:
+        rows.append(("note", Text(safe(fact["note"]), "italic")))
+    for reference in fact.get("references") or ():
+        text = Text(safe(reference["says"]))
+        text.append(f"\n{safe(_reference_label(reference))}", "dim")
+        rows.append(("ref", text))
+    return rows
+
+
+def _sources_summary(fact: Record) -> Any:
+    """`3 · best: medium`, and for a weakly sourced fact `· rests only on weak sources`."""
+    from rich.text import Text
+
+    count = len({p["source"] for p in fact["provenance"]})
+    best = fact.get("best_reliability")
+    text = Text(f"{count} · best: ")
+    text.append(best or "unknown", RELIABILITY_STYLE.get(best or "", ""))
+    if fact.get("weakly_sourced"):
+        text.append(" · ")
+        text.append("rests only on weak sources", "bold red")
+    return text
+
+
+def _provenance(prov: Record) -> list[Any]:
+    """A quote, then who says it (wrapped lines under the title)."""
+    from rich.text import Text
+
+    quote = Text(f"“{safe(prov['quote'])}”", "cyan")
+    who = Text()
+    if prov.get("title"):
+        who.append(safe(prov["title"]))
+        who.append(f", {safe(prov['publisher'])}", "dim")
+        who.append("  reliability: ", "dim")
+        who.append(prov["reliability"], RELIABILITY_STYLE.get(prov["reliability"], ""))
+    else:
+        who.append(safe(prov["source"]))
+    if prov["locator"]:
+        who.append(f"  [{safe(prov['locator'])}]", "dim")
+    return [quote, hanging(Text("  — ", "dim"), who)]
 
 
 def _reference_label(reference: Record) -> str:
@@ -142,26 +210,53 @@ def facts_ids(records: list[Record], out: Output) -> None:
 
 
 def list_rich(records: list[Record], out: Output) -> None:
+    """A table when the ids and every word fit the width (the statement at least 30 columns
+    wide), else one record after another: the id, then the rest indented below it."""
     from rich.table import Table
     from rich.text import Text
 
+    if not records:  # "no facts match" goes to stderr; no empty table before it
+        return
     table = Table(show_lines=False, header_style="bold", expand=False)
-    for name in ("id", "subject", "status", "statement"):
-        table.add_column(name, overflow="fold")
+    for name in ("id", "subject", "status", "reliability"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("statement")
     for fact in records:
-        status = Text(status_label(fact["status"]), STATUS_STYLE.get(fact["status"], ""))
         table.add_row(
             Text(safe(fact["id"])),
             Text(safe(fact["subject"])),
-            status,
+            Text(status_label(fact["status"]), STATUS_STYLE.get(fact["status"], "")),
+            Text(*reliability_label(fact)),
             Text(safe(fact["statement"])),
         )
-    out.console.print(table)
+    if fit_columns(table, out, flexible_minimum=30):
+        out.console.print(table)
+        return
+    for fact in records:
+        head = Text(safe(fact["id"]), "bold cyan")
+        about = Text()
+        if fact["status"] != "established":
+            about.append(status_label(fact["status"]), STATUS_STYLE.get(fact["status"], ""))
+            about.append("  ")
+        about.append(safe(fact["subject"]), "dim")
+        about.append("  ")
+        about.append(*reliability_label(fact))
+        if head.cell_len + 2 + about.cell_len <= out.width:
+            head.append("  ")
+            head.append_text(about)
+            out.console.print(head)
+        else:
+            out.console.print(head)
+            out.console.print(indented(about))
+        out.console.print(indented(Text(safe(fact["statement"]))))
 
 
 def list_plain(records: list[Record], out: Output) -> None:
+    """`id, subject, status, statement, best reliability` (the last added at the end, so that
+    the fields scripts cut stay where they were)."""
     for fact in records:
-        out.row(fact["id"], fact["subject"], fact["status"], fact["statement"])
+        best = fact.get("best_reliability") or ""
+        out.row(fact["id"], fact["subject"], fact["status"], fact["statement"], best)
 
 
 SHOW_RENDERERS = {

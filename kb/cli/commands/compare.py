@@ -12,6 +12,7 @@ from kb.cli.io import message, output_for
 from kb.cli.options import (
     ColorOpt,
     KbOpt,
+    MinReliabilityOpt,
     NoColorOpt,
     NoPagerOpt,
     format_option,
@@ -61,6 +62,7 @@ def compare_command(
             show_default=False,
         ),
     ] = None,
+    min_reliability: MinReliabilityOpt = None,
     fmt: Annotated[str | None, format_option(RENDERERS)] = None,
     kb_path: KbOpt = None,
     no_color: NoColorOpt = False,
@@ -78,7 +80,13 @@ def compare_command(
     chosen, out = output_for(fmt, no_color, color, paging=not no_pager)
     render = pick(RENDERERS, chosen, "compare")
     kb = open_kb(kb_path)
-    comparison = compare(kb, things, by.value, attribute or (), Filters.of(topic=topic))
+    comparison = compare(
+        kb,
+        things,
+        by.value,
+        attribute or (),
+        Filters.of(topic=topic, min_reliability=min_reliability),
+    )
     render(comparison, out)
     warn_skipped(kb)
     if not comparison.rows:

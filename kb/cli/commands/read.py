@@ -12,6 +12,7 @@ from kb.cli.io import message, output_for, warn_skipped
 from kb.cli.options import (
     ColorOpt,
     KbOpt,
+    MinReliabilityOpt,
     NoColorOpt,
     NoPagerOpt,
     SourceFilterOpt,
@@ -83,6 +84,7 @@ def list_command(
     tag: TagFilterOpt = None,
     source: SourceFilterOpt = None,
     status: StatusFilterOpt = None,
+    min_reliability: MinReliabilityOpt = None,
     fmt: Annotated[str | None, format_option(LIST_RENDERERS)] = None,
     kb_path: KbOpt = None,
     no_color: NoColorOpt = False,
@@ -99,7 +101,14 @@ def list_command(
     chosen, out = output_for(fmt, no_color, color, paging=not no_pager)
     render = pick(LIST_RENDERERS, chosen, "list")
     kb = open_kb(kb_path)
-    filters = Filters.of(subject=subject, topic=topic, tag=tag, source=source, status=status)
+    filters = Filters.of(
+        subject=subject,
+        topic=topic,
+        tag=tag,
+        source=source,
+        status=status,
+        min_reliability=min_reliability,
+    )
     facts = select_facts(kb, filters)
     render([kb.fact_view(fact) for fact in facts], out)
     warn_skipped_entries(kb)

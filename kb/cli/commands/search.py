@@ -12,6 +12,7 @@ from kb.cli.options import (
     ColorOpt,
     IndexDirOpt,
     KbOpt,
+    MinReliabilityOpt,
     NoColorOpt,
     NoPagerOpt,
     SourceFilterOpt,
@@ -40,6 +41,7 @@ def search_command(
     tag: TagFilterOpt = None,
     source: SourceFilterOpt = None,
     status: StatusFilterOpt = None,
+    min_reliability: MinReliabilityOpt = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N facts.")] = 10,
     show_all: Annotated[bool, typer.Option("--all", help="Show every matching fact.")] = False,
     fmt: Annotated[str | None, format_option(SEARCH_RENDERERS)] = None,
@@ -60,7 +62,14 @@ def search_command(
     from kb.cli.searching import SearchRequest, run_search
     from kb.entries.filters import Filters
 
-    filters = Filters.of(subject=subject, topic=topic, tag=tag, source=source, status=status)
+    filters = Filters.of(
+        subject=subject,
+        topic=topic,
+        tag=tag,
+        source=source,
+        status=status,
+        min_reliability=min_reliability,
+    )
     request = SearchRequest(
         " ".join(query),
         filters,
