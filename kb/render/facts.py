@@ -19,7 +19,7 @@ from kb.render.base import (
     safe,
     status_label,
 )
-from kb.render.layout import fields, fit_columns, hanging, id_lines, indented
+from kb.render.layout import Prefixed, fields, fit_columns, hanging, id_lines, indented
 
 Record = dict[str, Any]
 # Scalar fields shown one per line, in this order, by the plain `kb show`; the lists follow.
@@ -48,7 +48,7 @@ def show_rich(records: list[Record], out: Output) -> None:
         parts: list[Any] = [statement, Text(), fields(_show_fields(fact))]
         parts += _links(fact, inner)
         for prov in fact["provenance"]:
-            parts += [Text(), *_provenance(prov)]
+            parts += [Text(), *_provenance(prov, out.color)]
         if framed:
             out.console.print(
                 Panel(
@@ -125,8 +125,9 @@ def _sources_summary(fact: Record) -> Any:
     return text
 
 
-def _provenance(prov: Record) -> list[Any]:
-    """A quote, then who says it (wrapped lines under the title)."""
+def _provenance(prov: Record, color: bool) -> list[Any]:
+    """A quote, then who says it (wrapped lines under the title), then with --context the
+    passage of the snapshot around it."""
     from rich.text import Text
 
     quote = Text(f"“{safe(prov['quote'])}”", "cyan")
@@ -140,7 +141,33 @@ def _provenance(prov: Record) -> list[Any]:
         who.append(safe(prov["source"]))
     if prov["locator"]:
         who.append(f"  [{safe(prov['locator'])}]", "dim")
-    return [quote, hanging(Text("  — ", "dim"), who)]
+    parts = [quote, hanging(Text("  — ", "dim"), who)]
+    context = prov.get("context")
+    if context:
+        where = f"in {context['snapshot']}, line {context['line']}:"
+        parts.append(indented(Text(safe(where), "dim"), 4))
+        bar = Text("    │ ", "dim")
+        parts.append(Prefixed(bar, bar, _passage(context, color)))
+    elif "context" in prov:
+        parts.append(indented(Text("(no context: see the warning)", "dim italic"), 4))
+    return parts
+
+
+def _passage(context: Record, color: bool) -> Any:
+    """The snapshot's text around a quote, the quote highlighted (marked `**` without
+    colour)."""
+    from rich.text import Text
+
+    mark = "" if color else "**"
+    text = Text(safe(context["before"]), "dim")
+    text.append(f"{mark}{safe(context['quote'])}{mark}", "bold black on yellow")
+    text.append(safe(context["after"]), "dim")
+    return text
+
+
+def marked_passage(context: Record) -> str:
+    """A passage on one line, the quote between `**` (plain output)."""
+    return f"{context['before']}**{context['quote']}**{context['after']}"
 
 
 def _reference_label(reference: Record) -> str:
@@ -179,6 +206,10 @@ def show_plain(records: list[Record], out: Output) -> None:
                 prov["quote"],
                 prov["locator"] or "",
             )
+            context = prov.get("context")
+            if context:  # kb show --context
+                where = f"{context['snapshot']}:{context['line']}:{context['column']}"
+                out.row("context", prov["source"], where, marked_passage(context))
 
 
 def show_toml(records: list[Record], out: Output) -> None:

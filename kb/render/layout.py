@@ -82,24 +82,30 @@ def _chrome(table: Table) -> int:
 
 class Prefixed:
     """A renderable laid out `width - len(prefix)` wide, its first line after `first` and the
-    others after `rest` (spaces): an indent, or a hanging indent. Unlike rich's Padding or a
-    grid, it pads nothing on the right, so no line ends in spaces."""
+    others after `rest` (so many spaces, or a text such as a bar): an indent, a hanging
+    indent or a quoted block. Unlike rich's Padding or a grid, it pads nothing on the right,
+    so no line ends in spaces."""
 
-    def __init__(self, first: Text, rest: int, body: RenderableType) -> None:
+    def __init__(self, first: Text, rest: int | Text, body: RenderableType) -> None:
         self.first, self.rest, self.body = first, rest, body
+
+    def _shift(self) -> int:
+        rest = self.rest if isinstance(self.rest, int) else self.rest.cell_len
+        return max(self.first.cell_len, rest)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.segment import Segment
 
-        shift = max(self.first.cell_len, self.rest)
+        shift = self._shift()
         inner = options.update_width(max(1, options.max_width - shift))
         lines = console.render_lines(self.body, inner, pad=False, new_lines=False)
         for number, line in enumerate(lines):
-            if number == 0:
-                yield from self.first.render(console)
-                gap = shift - self.first.cell_len
+            lead = self.first if number == 0 else self.rest
+            if isinstance(lead, int):
+                gap = lead
             else:
-                gap = shift
+                yield from lead.render(console)
+                gap = shift - lead.cell_len
             if gap:
                 yield Segment(" " * gap)
             yield from _rstrip(line)
@@ -108,7 +114,7 @@ class Prefixed:
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         from rich.measure import Measurement
 
-        shift = max(self.first.cell_len, self.rest)
+        shift = self._shift()
         size = Measurement.get(console, options, self.body)
         return Measurement(size.minimum + shift, size.maximum + shift)
 

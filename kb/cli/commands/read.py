@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from kb.cli import config
 from kb.cli.completion import complete_fact_ids
 from kb.cli.io import message, output_for, warn_skipped
 from kb.cli.options import (
@@ -15,6 +16,7 @@ from kb.cli.options import (
     MinReliabilityOpt,
     NoColorOpt,
     NoPagerOpt,
+    SnapshotsOpt,
     SourceFilterOpt,
     StatusFilterOpt,
     SubjectFilterOpt,
@@ -40,6 +42,15 @@ def show_command(
     ],
     fmt: Annotated[str | None, format_option(SHOW_RENDERERS)] = None,
     kb_path: KbOpt = None,
+    context: Annotated[
+        bool,
+        typer.Option(
+            "--context",
+            help="Show each quote inside its passage of the source's snapshot (snapshots as "
+            "kb validate finds them).",
+        ),
+    ] = False,
+    snapshots: SnapshotsOpt = None,
     no_color: NoColorOpt = False,
     color: ColorOpt = None,
     no_pager: NoPagerOpt = False,
@@ -59,6 +70,11 @@ def show_command(
     kb = open_kb(kb_path, on_demand=True)
     found = lookup_facts(kb, wanted)
     records = [kb.fact_view(fact) for fact in found.found]
+    if context:
+        from kb.entries.context import add_contexts
+
+        for note in add_contexts(kb, records, config.snapshots(snapshots)):
+            message(note, "warning")
     if chosen is Format.toml:
         for record, fact in zip(records, found.found, strict=True):
             record["toml"] = fact.path.read_text(encoding="utf-8") if fact.path else ""
