@@ -12,7 +12,7 @@ import typer
 import typer.core
 
 from kb import __version__
-from kb.cli.commands import compare, read, search, validate
+from kb.cli.commands import catalogue, compare, read, search, validate
 from kb.cli.commands.new import new_app
 from kb.cli.errors import USAGE, PipeClosed, guarded
 from kb.cli.io import close_output, message
@@ -119,6 +119,11 @@ app.command("stats")(read.stats_command)
 app.command("search")(search.search_command)
 app.command("index")(search.index_command)
 app.add_typer(new_app, name="new")
+
+# readers: what the facts rest on and are about
+app.command("sources")(catalogue.sources_command)
+app.command("subjects")(catalogue.subjects_command)
+app.command("tags")(catalogue.tags_command)
 
 
 def run(argv: Sequence[str]) -> int:

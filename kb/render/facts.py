@@ -39,7 +39,9 @@ def show_rich(records: list[Record], out: Output) -> None:
     for number, fact in enumerate(records):
         status = fact["status"]
         linked = [*fact["related"], *(b["id"] for b in fact.get("backlinks") or ())]
-        framed = all(cell_len(i) + 4 + 2 <= out.width for i in [fact["id"], *linked])
+        framed = cell_len(fact["id"]) + 6 <= out.width and all(
+            cell_len(i) + 4 + 4 <= out.width for i in linked
+        )
         inner = out.width - 4 if framed else out.width
         statement = Text()
         if status != "established":
@@ -66,23 +68,29 @@ def show_rich(records: list[Record], out: Output) -> None:
 
 
 def _links(fact: Record, width: int) -> list[Any]:
-    """The facts this one names in `related`, and those whose `related` names it."""
+    """The facts linked to this one: those its `related` names (→), those whose `related`
+    names it (←, backlinks), or both (↔); for the linking ones their status and statement."""
     from rich.text import Text
 
-    parts: list[Any] = []
-    if fact["related"]:
-        parts += [Text(), Text("related", "dim")]
-        parts += id_lines([Text(safe(i)) for i in fact["related"]], width)
-    backlinks = fact.get("backlinks") or []
-    if backlinks:
-        parts += [Text(), Text("linked from (facts whose related names this one)", "dim")]
-        for link in backlinks:
-            head = Text(safe(link["id"]))
-            if link["status"] != "established":
-                label = f"  {status_label(link['status'])}"
-                if head.cell_len + len(label) + 2 <= width:
-                    head.append(label, STATUS_STYLE.get(link["status"], ""))
-            parts += id_lines([head], width)
+    backlinks = {link["id"]: link for link in fact.get("backlinks") or ()}
+    order = list(dict.fromkeys([*fact["related"], *sorted(backlinks)]))
+    if not order:
+        return []
+    named = set(fact["related"])
+    parts: list[Any] = [Text(), Text("related  (→ named here, ← names this fact, ↔ both)", "dim")]
+    for fact_id in order:
+        arrow = (
+            "↔" if fact_id in named and fact_id in backlinks else "→" if fact_id in named else "←"
+        )
+        head = Text(f"{arrow} ", "dim")
+        head.append(safe(fact_id))
+        link = backlinks.get(fact_id)
+        if link and link["status"] != "established":
+            label = f"  {status_label(link['status'])}"
+            if head.cell_len + len(label) + 2 <= width:
+                head.append(label, STATUS_STYLE.get(link["status"], ""))
+        parts += id_lines([head], width)
+        if link:
             parts.append(indented(Text(safe(link["statement"]), "dim"), 6))
     return parts
 
@@ -188,6 +196,8 @@ def show_plain(records: list[Record], out: Output) -> None:
             out.row("tags", ", ".join(fact["tags"]))
         if fact["related"]:
             out.row("related", ", ".join(fact["related"]))
+        if fact.get("backlinks"):
+            out.row("backlinks", ", ".join(link["id"] for link in fact["backlinks"]))
         for reference in fact.get("references") or ():
             out.row(
                 "reference",

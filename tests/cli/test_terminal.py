@@ -16,18 +16,29 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 
 
 @pytest.mark.parametrize(
-    "args", [["list"], ["search", "widgetol"], ["show", "widgetol-schedule-iv"]], ids=" ".join
+    ("args", "word"),
+    [
+        (["list"], "widgetol-schedule-iv"),
+        (["search", "widgetol"], "widgetol-schedule-iv"),
+        (["show", "widgetol-schedule-iv"], "widgetol-schedule-iv"),
+        (["compare", "widgetol", "gadgetine"], "widgetol-schedule-iv"),
+        (["stats"], "alpha-news"),
+        (["sources"], "alpha-news"),
+        (["subjects", "widgetol"], "widgetol-schedule-iv"),
+        (["tags"], "legal-status"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
 )
 def test_output_to_a_terminal_goes_through_the_pager(
-    args: list[str], mini_kb: Path, tmp_path: Path
+    args: list[str], word: str, mini_kb: Path, tmp_path: Path
 ) -> None:
     pager, record = fake_pager(tmp_path)
     shown = run_on_terminal(args, mini_kb, tmp_path, KB_PAGER=pager)
     assert shown.code == 0, shown.stderr
     assert "PAGER SAW" in shown.text
     paged = record.read_text()
-    assert "widgetol" in paged
-    assert "widgetol" not in shown.text  # all of it went to the pager
+    assert word in paged
+    assert word not in shown.text  # all of it went to the pager
     assert paged.startswith("LESS=FRX\n")  # as git does, when LESS is not set
     assert "\x1b[" in paged  # colour: the pager shows it on the terminal
 

@@ -59,8 +59,9 @@ def show_command(
 
     Examples: kb show ketamine-schedule-iii;  kb search bladder -f ids | kb show - -f json
     """
+    from kb.analysis.catalogue import other_kind_hint
     from kb.core.suggest import hint
-    from kb.entries.selection import lookup_facts
+    from kb.entries.selection import backlinks, link_views, lookup_facts
 
     chosen, out = output_for(fmt, no_color, color, paging=not no_pager)
     render = pick(SHOW_RENDERERS, chosen, "show")
@@ -69,7 +70,10 @@ def show_command(
     ]
     kb = open_kb(kb_path, on_demand=True)
     found = lookup_facts(kb, wanted)
+    linked = backlinks(kb, [fact.id for fact in found.found])
     records = [kb.fact_view(fact) for fact in found.found]
+    for record in records:
+        record["backlinks"] = link_views(linked[record["id"]])
     if context:
         from kb.entries.context import add_contexts
 
@@ -87,7 +91,9 @@ def show_command(
                 f"fact {unknown!r} cannot be shown: its file is invalid: {why} (run kb validate)"
             )
             continue
-        message(f"unknown fact id {unknown!r}{hint(found.suggestions.get(unknown) or [])}")
+        instead = other_kind_hint(kb, unknown, "fact")  # a source or subject id: say so
+        suggested = "" if instead else hint(found.suggestions.get(unknown) or [])
+        message(f"unknown fact id {unknown!r}{instead or suggested}")
     if found.unknown or not found.found:
         if not found.unknown and not found.found:  # nothing but blank lines or arguments
             message("no fact ids given")
@@ -112,7 +118,7 @@ def list_command(
     Examples: kb list --subject spravato;  kb list --status refuted -f jsonl
     """
     from kb.entries.filters import Filters
-    from kb.entries.selection import select_facts
+    from kb.entries.selection import backlinks, link_views, select_facts
 
     chosen, out = output_for(fmt, no_color, color, paging=not no_pager)
     render = pick(LIST_RENDERERS, chosen, "list")
@@ -126,7 +132,11 @@ def list_command(
         min_reliability=min_reliability,
     )
     facts = select_facts(kb, filters)
-    render([kb.fact_view(fact) for fact in facts], out)
+    linked = backlinks(kb, [fact.id for fact in facts])
+    records = [kb.fact_view(fact) for fact in facts]
+    for record in records:
+        record["backlinks"] = link_views(linked[record["id"]])
+    render(records, out)
     warn_skipped_entries(kb)
     if not facts:
         message("no facts match", "")
