@@ -202,18 +202,22 @@ def subject_rich(details: list[Record], out: Output) -> None:
             parts += [Text(), Text(f"{safe(topic)} ({len(facts)})", "bold")]
             for fact in facts:
                 head = Text(safe(fact["id"]), "cyan")
-                labels = []
+                labels = Text()
                 if fact["status"] != "established":
                     labels.append(
-                        (status_label(fact["status"]), STATUS_STYLE.get(fact["status"], ""))
+                        status_label(fact["status"]), STATUS_STYLE.get(fact["status"], "")
                     )
-                labels.append(reliability_label(fact))
-                for text, style in labels:
-                    if 2 + head.cell_len + 2 + len(text) <= inner:
-                        head.append("  ")
-                        head.append(text, style)
+                    labels.append("  ")
+                labels.append(*reliability_label(fact))
+                statement = Text(safe(fact["statement"]))
+                if 2 + head.cell_len + 2 + labels.cell_len <= inner:  # on the id's line
+                    head.append("  ")
+                    head.append_text(labels)
+                else:  # else before the statement
+                    labels.append("  ")
+                    statement = labels + statement
                 parts.append(indented(head, 2))
-                parts.append(indented(Text(safe(fact["statement"])), 6))
+                parts.append(indented(statement, 6))
         _framed(out, subject["id"], Group(*parts), number, fits=fits)
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from kb.render.base import RELIABILITY_STYLE, STATUS_STYLE, Output, safe, status_label
-from kb.render.layout import fit_columns, indented
+from kb.render.layout import fields, fit_columns, indented
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -215,6 +215,8 @@ def _rich_diff(ops: tuple[DiffOp, ...]) -> Text:
 
 
 def _rich_facts(comparison: Comparison, out: Output) -> None:
+    """The facts in columns when each gets its longest word and ids whole, else one after
+    another; then the statement diffs and the verdict."""
     from rich.table import Table
     from rich.text import Text
 
@@ -222,24 +224,45 @@ def _rich_facts(comparison: Comparison, out: Output) -> None:
     table = Table(show_lines=True, header_style="bold")
     table.add_column("", style="dim", no_wrap=True)
     for fact in facts:
-        table.add_column(Text(safe(fact.id)), overflow="fold", ratio=1)
-    for name in ("statement", "subject", "attribute", "value"):
-        table.add_row(name, *(Text(safe(getattr(f, name) or GAP)) for f in facts))
-    table.add_row("status", *(_rich_status(f.status, f.note) for f in facts))
-    table.add_row(
-        "sources", *(_rich_sources(c) for c in (comparison.claim_of(f.id) for f in facts))
-    )
+        table.add_column(Text(safe(fact.id)))
+    for name, cells in _fact_rows(comparison):
+        table.add_row(name, *cells)
+    if fit_columns(table, out, flexible_minimum=20):
+        out.console.print(table)
+    else:
+        for number, fact in enumerate(facts):
+            if number:
+                out.console.print()
+            out.console.print(Text(safe(fact.id), "bold"))
+            out.console.print(
+                fields([(name, cells[number]) for name, cells in _fact_rows(comparison)])
+            )
+    for diff in comparison.diffs:
+        out.console.print()
+        title = Text(f"statement diff {safe(diff.left)} → {safe(diff.right)}:", "bold")
+        out.console.print(indented(title, 0))
+        out.console.print(indented(_rich_diff(diff.ops), 2))
+    if comparison.verdict:
+        out.console.print(indented(Text(f"verdict: {safe(comparison.verdict.text)}", "bold"), 0))
+
+
+def _fact_rows(comparison: Comparison) -> list[tuple[str, list[Text]]]:
+    """One row per field of the compared facts: name, then a cell per fact."""
+    from rich.text import Text
+
+    facts = comparison.facts
+    rows: list[tuple[str, list[Text]]] = [
+        (name, [Text(safe(getattr(f, name) or GAP)) for f in facts])
+        for name in ("statement", "subject", "attribute", "value")
+    ]
+    rows.append(("status", [_rich_status(f.status, f.note) for f in facts]))
+    rows.append(("sources", [_rich_sources(comparison.claim_of(f.id)) for f in facts]))
     quotes = [
         Text("\n".join(f"“{safe(p.quote)}” — {safe(p.source)}" for p in f.provenance), "cyan")
         for f in facts
     ]
-    table.add_row("quotes", *quotes)
-    out.console.print(table)
-    for diff in comparison.diffs:
-        out.console.print(Text(f"statement diff {safe(diff.left)} → {safe(diff.right)}:", "bold"))
-        out.console.print(_rich_diff(diff.ops))
-    if comparison.verdict:
-        out.console.print(Text(f"verdict: {safe(comparison.verdict.text)}", "bold"))
+    rows.append(("quotes", quotes))
+    return rows
 
 
 def _rich_sources(claim: Claim) -> Text:

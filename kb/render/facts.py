@@ -85,13 +85,17 @@ def _links(fact: Record, width: int) -> list[Any]:
         head = Text(f"{arrow} ", "dim")
         head.append(safe(fact_id))
         link = backlinks.get(fact_id)
-        if link and link["status"] != "established":
-            label = f"  {status_label(link['status'])}"
-            if head.cell_len + len(label) + 2 <= width:
-                head.append(label, STATUS_STYLE.get(link["status"], ""))
+        statement = Text(safe(link["statement"]), "dim") if link else None
+        if link and statement is not None and link["status"] != "established":
+            label = status_label(link["status"])
+            style = STATUS_STYLE.get(link["status"], "")
+            if head.cell_len + len(label) + 4 <= width:  # on the id's line, else first below
+                head.append(f"  {label}", style)
+            else:
+                statement = Text(f"{label}  ", style) + statement
         parts += id_lines([head], width)
-        if link:
-            parts.append(indented(Text(safe(link["statement"]), "dim"), 6))
+        if statement is not None:
+            parts.append(indented(statement, 6))
     return parts
 
 

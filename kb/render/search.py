@@ -102,9 +102,10 @@ def _hit(rank: int, hit: Any, width: int) -> Any:
     labels.append((f"score {hit.score:.2f}", "dim"))
     used = header.cell_len
     for text, style in labels:  # on the id's line while they fit, else on the next ones
-        if used + 2 + len(text) > width:
-            header.append("\n    ")
-            used = 4
+        if used + 2 + len(text) > width:  # a label's own padding lines it up under the id
+            lead = "   " if text.startswith(" ") else "    "
+            header.append("\n" + lead)
+            used = len(lead)
         else:
             header.append("  ")
             used += 2

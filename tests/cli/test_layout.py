@@ -206,3 +206,17 @@ def test_no_empty_table_before_no_match(runner: CliRunner, mini_kb: Path, args: 
     assert code == 1
     assert out == ""
     assert "no facts match" in err or "nothing to compare" in err
+
+
+@pytest.mark.parametrize("width", [60, 80, 160])
+def test_compare_facts_keeps_ids_whole(runner: CliRunner, shipped_kb: Path, width: int) -> None:
+    ids = ["ketamine-developed-1960s", "ketamine-developed-about-fifty-years-ago"]
+    code, out, _ = rich(runner, shipped_kb, width, "compare", *ids)
+    assert code == 0
+    facts = records(runner, shipped_kb, "show", *ids)
+    notes = [w.strip("()'.,:") for f in facts for w in (f["note"] or "").split()]
+    linked = [w for w in notes if w.startswith(("ketamine-", "heifets-"))]
+    assert_whole(out, ids, statement_words(facts), width)
+    bare = {word.strip("()'.,:") for word in tokens(out)}
+    assert linked and all(fact_id in bare for fact_id in linked)  # ids in notes too
+    assert "verdict: same attribute (year-developed) with different values" in " ".join(out.split())
