@@ -71,6 +71,9 @@ def select_facts(kb: KnowledgeBase, filters: Filters) -> tuple[Fact, ...]:
     )
 
 
+SCAN_BELOW = 2000  # fact files: below this, backlinks are found by reading them (not the index)
+
+
 def backlinks(kb: KnowledgeBase, ids: Iterable[str]) -> dict[str, list[Fact]]:
     """For each id, the facts whose `related` names it (sorted by id): what contradicts,
     refines or repeats it. With every fact loaded (kb list) a lookup; otherwise (kb show)

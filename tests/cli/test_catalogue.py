@@ -186,3 +186,38 @@ def test_backlinks_in_show(runner: CliRunner, mini_kb: Path) -> None:
     assert "↔ widgetol-first-made-1972" in both  # each names the other
     plain = kb(runner, mini_kb, "show", "widgetol-schedule-iv").stdout
     assert "backlinks\twidgetol-doubt\n" in plain
+
+
+def test_backlinks_of_a_large_kb_come_from_the_index(
+    runner: CliRunner, mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above SCAN_BELOW fact files, kb show asks the search index (when there is one)."""
+    import kb.entries.selection as selection
+    import kb.search.links as links
+
+    asked: list[tuple[list[str], bool]] = []
+    real = links.backlinks
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        answer = real(*args, **kwargs)
+        asked.append((list(args[1]), answer is not None))
+        return answer
+
+    monkeypatch.setattr(links, "backlinks", spy)
+    monkeypatch.setattr(selection, "SCAN_BELOW", 1)
+    show = ["show", "widgetol-first-made-1970", "-f", "json"]
+    scanned = json.loads(kb(runner, mini_kb, *show).stdout)[0]["backlinks"]  # no index yet
+    assert kb(runner, mini_kb, "search", "widgetol").exit_code == 0  # builds it
+    from_index = json.loads(kb(runner, mini_kb, *show).stdout)[0]["backlinks"]
+    assert asked == [(["widgetol-first-made-1970"], False), (["widgetol-first-made-1970"], True)]
+    assert (
+        from_index
+        == scanned
+        == [
+            {
+                "id": "widgetol-first-made-1972",
+                "status": "contested",
+                "statement": "A blog dates the first synthesis of widgetol to 1972.",
+            }
+        ]
+    )

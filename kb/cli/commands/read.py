@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -29,6 +30,10 @@ from kb.cli.options import warn_skipped as warn_skipped_entries
 from kb.render.base import Format, pick
 from kb.render.facts import LIST_RENDERERS, SHOW_RENDERERS
 from kb.render.stats import RENDERERS as STATS_RENDERERS
+
+if TYPE_CHECKING:
+    from kb.entries.loading import KnowledgeBase
+    from kb.entries.models import Fact
 
 
 def show_command(
@@ -59,9 +64,8 @@ def show_command(
 
     Examples: kb show ketamine-schedule-iii;  kb search bladder -f ids | kb show - -f json
     """
-    from kb.analysis.catalogue import other_kind_hint
     from kb.core.suggest import hint
-    from kb.entries.selection import backlinks, link_views, lookup_facts
+    from kb.entries.selection import lookup_facts
 
     chosen, out = output_for(fmt, no_color, color, paging=not no_pager)
     render = pick(SHOW_RENDERERS, chosen, "show")
@@ -70,10 +74,9 @@ def show_command(
     ]
     kb = open_kb(kb_path, on_demand=True)
     found = lookup_facts(kb, wanted)
-    linked = backlinks(kb, [fact.id for fact in found.found])
     records = [kb.fact_view(fact) for fact in found.found]
-    for record in records:
-        record["backlinks"] = link_views(linked[record["id"]])
+    for record, links in zip(records, _backlinks(kb, found.found), strict=True):
+        record["backlinks"] = links
     if context:
         from kb.entries.context import add_contexts
 
@@ -91,6 +94,8 @@ def show_command(
                 f"fact {unknown!r} cannot be shown: its file is invalid: {why} (run kb validate)"
             )
             continue
+        from kb.analysis.catalogue import other_kind_hint
+
         instead = other_kind_hint(kb, unknown, "fact")  # a source or subject id: say so
         suggested = "" if instead else hint(found.suggestions.get(unknown) or [])
         message(f"unknown fact id {unknown!r}{instead or suggested}")
@@ -98,6 +103,22 @@ def show_command(
         if not found.unknown and not found.found:  # nothing but blank lines or arguments
             message("no fact ids given")
         raise typer.Exit(1)
+
+
+def _backlinks(kb: KnowledgeBase, facts: Sequence[Fact]) -> list[list[dict[str, str]]]:
+    """Per fact, the facts whose `related` names it: from the search index when there is
+    one (cheap on a large KB), else from the fact files that mention its id."""
+    from kb.entries.selection import SCAN_BELOW, backlinks, link_views
+
+    ids = [fact.id for fact in facts]
+    found = None
+    if len(kb.fact_paths) >= SCAN_BELOW:
+        from kb.search.links import backlinks as indexed
+
+        found = indexed(kb.root, ids, config.index_dir(None), config.cache_home())
+    if found is None:
+        found = {i: link_views(linking) for i, linking in backlinks(kb, ids).items()}
+    return [found[i] for i in ids]
 
 
 def list_command(
