@@ -215,3 +215,12 @@ def test_a_terminal_of_unknown_size_is_80_wide(mini_kb: Path, tmp_path: Path) ->
     assert shown.code == 0
     assert "widgetol-schedule-iv" in shown.text
     assert 40 < max(len(line) for line in shown.lines) <= 80
+
+
+def test_a_huge_columns_is_capped(mini_kb: Path, tmp_path: Path) -> None:
+    shown = run_on_terminal(
+        ["list", "--no-pager"], mini_kb, tmp_path, columns=120, COLUMNS="100000"
+    )
+    assert shown.code == 0
+    assert "widgetol-schedule-iv" in shown.text
+    assert max(len(line) for line in shown.lines) <= 1000
