@@ -12,7 +12,7 @@ import typer
 import typer.core
 
 from kb import __version__
-from kb.cli.commands import compare, read, search, validate
+from kb.cli.commands import author, compare, read, search, validate
 from kb.cli.commands.new import new_app
 from kb.cli.errors import USAGE, PipeClosed, guarded
 from kb.cli.io import message
@@ -117,6 +117,10 @@ app.command("stats")(read.stats_command)
 app.command("search")(search.search_command)
 app.command("index")(search.index_command)
 app.add_typer(new_app, name="new")
+# Changing a KB (issue 15: authoring)
+app.command("mv")(author.mv_command)
+app.command("rm")(author.rm_command)
+app.command("link")(author.link_command)
 
 
 def run(argv: Sequence[str]) -> int:

@@ -18,6 +18,11 @@ def message(text: str, kind: str = "error") -> None:
     sys.stderr.write(f"kb: {kind}: {one_line(text)}\n" if kind else f"kb: {one_line(text)}\n")
 
 
+def detail(text: str) -> None:
+    """One item of a list under a message (a problem, a file), indented, on its own line."""
+    sys.stderr.write(f"  {one_line(text)}\n")
+
+
 def notice(text: str) -> None:
     message(text, "notice")
 

@@ -33,7 +33,7 @@ def _new_entry(
     from kb.cli.prompts import complete
     from kb.entries.loading import display_path
 
-    kb = open_kb(kb_path)
+    kb = open_kb(kb_path, writing=True)
     given = config.snapshots(snapshots)
     created = create(kb, kind, complete(kb, kind, values), given, dry_run)
     for note in created.notes:
