@@ -128,9 +128,11 @@ def _ask_id(kb: KnowledgeBase, kind: str, values: dict[str, Any]) -> str:
     return str(_ask("Id", check, default=proposal))
 
 
-def complete(kb: KnowledgeBase, kind: str, values: dict[str, Any]) -> dict[str, Any]:
+def complete(
+    kb: KnowledgeBase, kind: str, values: dict[str, Any], capturing: bool = False
+) -> dict[str, Any]:
     """values with every missing required value asked for (and the id, when not given)."""
-    missing = missing_inputs(kind, values)
+    missing = missing_inputs(kind, values, capturing)
     if not missing:
         return values
     if not stdin_is_terminal():

@@ -56,7 +56,7 @@ def _write_exclusive(path: Path, raw: bytes) -> None:
         os.fsync(stream.fileno())
 
 
-def apply_changes(changes: Sequence[tuple[Path, bytes | str | None]]) -> None:
+def apply_changes(changes: Sequence[tuple[Path, bytes | str | None]], *, new: bool = False) -> None:
     """Change several files all or nothing: each (path, data) writes data to path (a new file
     or a replacement), each (path, None) removes path.
 
@@ -65,8 +65,14 @@ def apply_changes(changes: Sequence[tuple[Path, bytes | str | None]]) -> None:
     copy); only then are the targets renamed into place and the removed files unlinked, in the
     order given. When any step fails, the steps already taken are undone (each target gets its
     old content back, each new file goes) and the error is raised: the files are as they were.
-    (A crash of the machine between two renames is the one case this cannot undo.)"""
+    (A crash of the machine between two renames is the one case this cannot undo.)
+
+    With `new`, every path must be a new file: FileExistsError (and no change) otherwise."""
     steps = [_Step(Path(path), data) for path, data in changes]
+    if new:
+        for step in steps:
+            if os.path.lexists(step.path):
+                raise FileExistsError(17, "File exists", str(step.path))
     try:
         for step in steps:
             step.prepare()

@@ -15,6 +15,9 @@ class KbError(Exception):
         self.message = message
         self.details = tuple(details)  # shown one per line under the message (a problem list)
 
+    def __str__(self) -> str:
+        return "\n".join((self.message, *(f"  {detail}" for detail in self.details)))
+
 
 class UsageError(KbError):
     """The user asked for something malformed (bad option value, bad query...)."""

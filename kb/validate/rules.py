@@ -121,7 +121,8 @@ def _quotes(data: dict[str, Any], located: Located, context: Context, found: lis
         if store is None or snapshot is None or store.raw(snapshot) is None:
             continue
         if not store.contains_normalised(snapshot, quoted):
-            message = f"quote not found verbatim in snapshot {snapshot}: {quote[:60]!r}"
+            explained = store.mismatch(snapshot, quoted).explain()
+            message = f"quote not found verbatim in snapshot {snapshot}: {explained}"
             found.append(located.at(("provenance", index, "quote"), "KB040", message))
     if copied:
         message = "statement copies its quote; say it in the KB's own words"

@@ -27,7 +27,12 @@ new_app = typer.Typer(
 
 
 def _new_entry(
-    kind: str, values: dict[str, Any], kb_path: Path | None, snapshots: str | None, dry_run: bool
+    kind: str,
+    values: dict[str, Any],
+    kb_path: Path | None,
+    snapshots: str | None,
+    dry_run: bool,
+    captured: bytes | None = None,
 ) -> None:
     from kb.author.create import create
     from kb.cli.prompts import complete
@@ -35,9 +40,13 @@ def _new_entry(
 
     kb = open_kb(kb_path, writing=True)
     given = config.snapshots(snapshots)
-    created = create(kb, kind, complete(kb, kind, values), given, dry_run)
+    filled = complete(kb, kind, values, capturing=captured is not None)
+    created = create(kb, kind, filled, given, dry_run, captured)
     for note in created.notes:
         message(note, "note")
+    if created.snapshot is not None:
+        action = "would write" if dry_run else "wrote"
+        message(f"{action} snapshot {display_path(created.snapshot)}", "note")
     sys.stdout.write(created.text if dry_run else display_path(created.path) + "\n")
 
 
@@ -229,6 +238,17 @@ def new_source_command(
             show_default=False,
         ),
     ] = None,
+    from_file: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Capture the source's text from FILE (- for stdin): plain text or Markdown as "
+            "is, HTML as text. It is copied into the KB's snapshots folder as --snapshot "
+            "(default ID.txt), its sha256 filled in, --retrieved defaulting to today.",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ] = None,
     entry_id: IdOpt = None,
     snapshots: SnapshotsOpt = None,
     dry_run: DryRunOpt = False,
@@ -237,8 +257,15 @@ def new_source_command(
     """Create a source in sources/<id>.toml.
 
     Examples: kb new source --title 'Ketamine explained' --publisher 'Some News' --kind news
-    --reliability medium --reliability-note 'WHY' --retrieved 2024-05-01 --snapshot 006_x.txt
+    --reliability medium --reliability-note 'WHY' --retrieved 2024-05-01 --snapshot 006_x.txt;
+    kb new source --from page.html --title ... (the text captured as the snapshot)
     """
+    captured = None
+    if from_file is not None:
+        from kb.author.capture import read_input, snapshot_bytes
+
+        raw, name = read_input(from_file, sys.stdin.buffer.read() if from_file == "-" else None)
+        captured, _ = snapshot_bytes(raw, name)
     values = {
         "id": entry_id,
         "title": title,
@@ -252,7 +279,7 @@ def new_source_command(
         "snapshot": snapshot,
         "sha256": sha256,
     }
-    _new_entry("source", values, kb_path, snapshots, dry_run)
+    _new_entry("source", values, kb_path, snapshots, dry_run, captured)
 
 
 @new_app.command("subject")
