@@ -123,7 +123,7 @@ def _fill_defaults(kb: KnowledgeBase, kind: str, data: dict[str, Any], store: An
         found = kb.resolve_subject(data["subject"]) if "subject" in data else None
         if found is not None:
             data["subject"] = found.id
-        if data.get("status") == "established":
+        if data.get("status") == kb.settings.default_status:
             del data["status"]
     if kind == "source":
         if isinstance(data.get("retrieved"), str):

@@ -121,6 +121,8 @@ app.add_typer(new_app, name="new")
 app.command("mv")(author.mv_command)
 app.command("rm")(author.rm_command)
 app.command("link")(author.link_command)
+app.command("edit")(author.edit_command)
+app.command("init")(author.init_command)
 
 
 def run(argv: Sequence[str]) -> int:

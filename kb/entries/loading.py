@@ -237,7 +237,13 @@ class KnowledgeBase:
             entry = read_entry(path, kind)
             self.problems.extend(p for p in entry.problems if p.severity == "error")
             if entry.ok and entry.data is not None and entry.data["id"] not in loaded:
-                loaded[entry.data["id"]] = _BUILDERS[kind](entry.data, path)
+                if kind == EntryKind.FACT:
+                    loaded[entry.data["id"]] = fact_from_dict(
+                        entry.data, path, self.settings.default_status
+                    )
+                else:
+                    build: Callable[[dict[str, Any], Path], Any] = _BUILDERS[kind]
+                    loaded[entry.data["id"]] = build(entry.data, path)
         return loaded
 
     @cached_property
@@ -268,8 +274,11 @@ class KnowledgeBase:
 
     def fact_view(self, fact: Fact) -> dict[str, Any]:
         """The fact as plain data, with its subject's name and its sources' titles, publishers
-        and reliabilities (kb.entries.serialize.fact_dict): what renderers and JSON get."""
-        return fact_dict(fact, self.subjects, self.sources)
+        and reliabilities (kb.entries.serialize.fact_dict): what renderers and JSON get; and,
+        for renderers only, `status_display`: how kb.toml says its status is shown."""
+        view = fact_dict(fact, self.subjects, self.sources)
+        view["status_display"] = self.settings.status_display().get(fact.status, "plain")
+        return view
 
     def catalog(self) -> Catalog:
         """What filter values are checked against (reads every source and subject)."""

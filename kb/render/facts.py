@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.render.base import RELIABILITY_STYLE, STATUS_STYLE, Format, Output, safe, status_label
+from kb.render.base import (
+    RELIABILITY_STYLE,
+    Format,
+    Output,
+    safe,
+    status_label,
+    status_shown,
+    status_style,
+)
 
 Record = dict[str, Any]
 # Scalar fields shown one per line, in this order, by the plain `kb show`; the lists follow.
@@ -24,10 +32,11 @@ def show_rich(records: list[Record], out: Output) -> None:
     from rich.text import Text
 
     for fact in records:
-        status = fact["status"]
+        status, display = fact["status"], fact.get("status_display")
+        style = status_style(status, display)
         body = Text()
-        if status != "established":
-            body.append(f"{status_label(status)}  ", STATUS_STYLE.get(status, ""))
+        if status_shown(status, display) != "plain":
+            body.append(f"{status_label(status, display)}  ", style)
         body.append(safe(fact["statement"]) + "\n", "bold")
         body.append("\nsubject  ", "dim")
         body.append(safe(fact["subject_name"] or fact["subject"]))
@@ -36,7 +45,7 @@ def show_rich(records: list[Record], out: Output) -> None:
             body.append("\nvalue    ", "dim")
             body.append(f"{safe(fact['attribute'])} = {safe(fact['value'])}")
         body.append("\nstatus   ", "dim")
-        body.append(status, STATUS_STYLE.get(status, ""))
+        body.append(status, style)
         body.append("\ntopics   ", "dim")
         body.append(safe(", ".join(fact["topics"])))
         if fact["tags"]:
@@ -70,7 +79,7 @@ def show_rich(records: list[Record], out: Output) -> None:
                 body,
                 title=Text(safe(fact["id"])),
                 title_align="left",
-                border_style=STATUS_STYLE.get(status, ""),
+                border_style=style,
             )
         )
 
@@ -130,7 +139,10 @@ def facts_jsonl(records: list[Record], out: Output) -> None:
 
 
 def _public(record: Record) -> Record:
-    return {key: value for key, value in record.items() if key != "toml"}
+    return {key: value for key, value in record.items() if key not in _PRIVATE}
+
+
+_PRIVATE = ("toml", "status_display")  # for the renderers, not the data
 
 
 def facts_ids(records: list[Record], out: Output) -> None:
@@ -149,7 +161,8 @@ def list_rich(records: list[Record], out: Output) -> None:
     for name in ("id", "subject", "status", "statement"):
         table.add_column(name, overflow="fold")
     for fact in records:
-        status = Text(status_label(fact["status"]), STATUS_STYLE.get(fact["status"], ""))
+        shown = fact["status"], fact.get("status_display")
+        status = Text(status_label(*shown), status_style(*shown))
         table.add_row(
             Text(safe(fact["id"])),
             Text(safe(fact["subject"])),

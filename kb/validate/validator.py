@@ -99,10 +99,14 @@ class Validator:
         files not selected are only listed: only files named like a selected one can be one
         (resolving every path is slow in a big KB)."""
         names = {p.name for p in selected} if selected is not None else set()
+        replaced = {entry.path.resolve() for entry in self.pending}  # edited, not saved yet
+        pending_names = {path.name for path in replaced}
         found = walk(self.root, strays=True)
         if not found or found[0].kind is not EntryKind.KB:
             self._read_other(self.root / SETTINGS_FILE, EntryKind.KB)  # missing: KB004
         for relpath, kind in found:
+            if _name(relpath) in pending_names and (self.root / relpath).resolve() in replaced:
+                continue
             if kind is None or kind is EntryKind.KB:
                 self._read_other(self.root / relpath, kind)
             elif selected is not None and (
@@ -130,6 +134,9 @@ class Validator:
             self.result.problems.extend(entry.problems)
             if entry.ok and entry.data is not None:
                 self.settings = settings_from_dict(entry.data)
+                self.result.problems.extend(
+                    entry_rules(entry, Context(self.settings, {}, {}, None))
+                )
 
     def _read_kind(self, kind: str) -> None:
         """Read the sources or the subjects (then add the pending ones)."""

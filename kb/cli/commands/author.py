@@ -4,6 +4,7 @@ kb.author)."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,7 +12,7 @@ import typer
 from kb.cli import config
 from kb.cli.completion import complete_fact_ids
 from kb.cli.io import message
-from kb.cli.options import KbOpt
+from kb.cli.options import KbOpt, SnapshotsOpt
 
 if TYPE_CHECKING:
     from kb.author.refactor import Plan
@@ -131,3 +132,72 @@ def link_command(
         message(f"{first} and {second} are already linked both ways", "")
         return
     _carry_out(plan, dry_run, f"linked {first} and {second}")
+
+
+def edit_command(
+    entry_id: AnyIdArg,
+    kind: KindOpt = None,
+    snapshots: SnapshotsOpt = None,
+    kb_path: KbOpt = None,
+) -> None:
+    """Edit an entry in $VISUAL or $EDITOR; it is checked when you save and quit.
+
+    A valid entry replaces the file (warnings are shown). An invalid one is not saved: the
+    problems are listed and, in a terminal, you are asked whether to edit again; otherwise
+    (or when you say no) nothing changes and your text is kept in a temporary file whose path
+    is printed (exit 1). A file changed on disk while you edited is not overwritten.
+
+    Examples: kb edit ketamine-schedule-iii;  EDITOR=nano kb edit whatedu-ketamine-faq
+    """
+    from kb.author.refactor import locate, refuse_shipped
+    from kb.cli.editing import edit_until_valid
+    from kb.entries.loading import display_path
+
+    root = config.kb_root(kb_path, writing=True)
+    refuse_shipped(root)
+    found_kind, path = locate(root, entry_id, kind)
+    original = path.read_bytes()
+    text = original.decode("utf-8", errors="replace")
+    if edit_until_valid(root, found_kind.value, path, text, config.snapshots(snapshots), original):
+        sys.stdout.write(display_path(path) + "\n")
+
+
+def init_command(
+    directory: Annotated[
+        Path,
+        typer.Argument(help="Where to create it (default: here).", show_default=False),
+    ] = Path("."),
+    name: Annotated[
+        str | None,
+        typer.Option(help="Name of the KB (default: the folder's).", metavar="TEXT"),
+    ] = None,
+    hook_repo: Annotated[
+        str | None,
+        typer.Option(
+            "--hook-repo",
+            help="Use kb's own pre-commit hook from this repository (URL or path) instead of "
+            "the kb installed here; needs --hook-rev.",
+            metavar="REPO",
+        ),
+    ] = None,
+    hook_rev: Annotated[
+        str | None,
+        typer.Option("--hook-rev", help="Tag or commit of --hook-repo to pin.", metavar="REV"),
+    ] = None,
+) -> None:
+    """Start a knowledge base in DIRECTORY: entries/kb.toml (vocabularies to adapt, with
+    comments), entries/snapshots/ for the sources' texts, a README for contributors, a
+    .pre-commit-config.yaml running kb's validation on each commit, and a .gitignore.
+
+    Never overwrites a file: when any of them exists, nothing is written (exit 1).
+    kb validate --strict passes on the new KB at once.
+
+    Examples: kb init my-kb;  kb init .  (in an empty repository)
+    """
+    from kb.author.init import initialise
+    from kb.entries.loading import display_path
+
+    done = initialise(directory, name, hook_repo, hook_rev)
+    for path in done.files:
+        sys.stdout.write(f"written\t{display_path(path)}\n")
+    message(f"knowledge base created in {display_path(done.root)}", "")
