@@ -201,7 +201,10 @@ class Entries(Mapping[str, T], Generic[T]):
         return len(self.everything())
 
 
-_BUILDERS = {"fact": fact_from_dict, "source": source_from_dict, "subject": subject_from_dict}
+_BUILDERS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
+    "source": source_from_dict,
+    "subject": subject_from_dict,
+}
 
 
 class KnowledgeBase:
@@ -242,8 +245,7 @@ class KnowledgeBase:
                         entry.data, path, self.settings.default_status
                     )
                 else:
-                    build: Callable[[dict[str, Any], Path], Any] = _BUILDERS[kind]
-                    loaded[entry.data["id"]] = build(entry.data, path)
+                    loaded[entry.data["id"]] = _BUILDERS[kind](entry.data, path)
         return loaded
 
     @cached_property
