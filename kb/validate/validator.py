@@ -10,7 +10,7 @@ subject name collisions.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,9 +61,14 @@ class Validator:
     (kb.validate.pending)."""
 
     def __init__(
-        self, root: Path, snapshots: Path | None = None, pending: Sequence[RawEntry] = ()
+        self,
+        root: Path,
+        snapshots: Path | None = None,
+        pending: Sequence[RawEntry] = (),
+        skip: Collection[str] = (),
     ) -> None:
         self.root = root
+        self.skip = frozenset(skip)  # files (relative paths) to leave out: not in the commit
         self.result = ValidationResult()
         # Sources and subjects as read, then the pending entries (facts are not kept).
         self.entries: dict[str, list[RawEntry]] = {k: [] for k in ENTRY_KINDS}
@@ -106,6 +111,8 @@ class Validator:
             self._read_other(self.root / SETTINGS_FILE, EntryKind.KB)  # missing: KB004
         for relpath, kind in found:
             if _name(relpath) in pending_names and (self.root / relpath).resolve() in replaced:
+                continue
+            if relpath in self.skip:
                 continue
             if kind is None or kind is EntryKind.KB:
                 self._read_other(self.root / relpath, kind)
@@ -302,11 +309,16 @@ def _kind_of(root: Path, path: Path) -> EntryKind | None:
 
 
 def validate(
-    root: Path, paths: Sequence[Path] | None = None, snapshots: Path | None = None
+    root: Path,
+    paths: Sequence[Path] | None = None,
+    snapshots: Path | None = None,
+    skip: Collection[str] = (),
 ) -> ValidationResult:
     """Validate the KB at root; with paths, report only their problems (cross-file rules still
-    use the whole KB)."""
+    use the whole KB); the files in `skip` (paths relative to root) are left out of it."""
     for path in paths or ():
         if not path.exists():
             raise UsageError(f"no such file: {path}")
-    return Validator(root, snapshots).run(list(paths) if paths is not None else None)
+        if not inside(root, str(path)):
+            raise UsageError(f"{path} is not in the knowledge base at {display_path(root)}")
+    return Validator(root, snapshots, skip=skip).run(list(paths) if paths is not None else None)
