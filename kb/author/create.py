@@ -63,29 +63,51 @@ class Created:
 CAPTURED = ("snapshot", "retrieved")
 
 
+class InvalidEntry(UsageError):
+    """A new entry that would not be valid: its problems (one per line) and its text, so that
+    nothing typed is lost (the CLI offers to fix it in an editor)."""
+
+    def __init__(self, kind: str, path: Path, text: str, details: list[str]) -> None:
+        super().__init__(f"the new {kind} would not be valid, nothing written:", details)
+        self.kind, self.path, self.text = kind, path, text
+
+
 def missing_inputs(kind: str, values: dict[str, Any], capturing: bool = False) -> list[str]:
-    """Required values that are absent or empty."""
+    """Required values that are absent or empty (for a fact, `quote` when a source was given
+    without its quote)."""
     skip = CAPTURED if capturing and kind == "source" else ()
-    return [name for name in REQUIRED_INPUTS[kind] if not values.get(name) and name not in skip]
+    missing = [name for name in REQUIRED_INPUTS[kind] if not values.get(name) and name not in skip]
+    if kind == "fact" and "provenance" not in missing and missing_quotes(values):
+        missing.append("quote")
+    return missing
 
 
 def provenance_items(
     sources: list[str], quotes: list[str], locators: list[str]
 ) -> list[dict[str, str]]:
-    """Pair repeated --source/--quote (and optional --locator) options in order."""
-    if len(sources) != len(quotes):
+    """Pair repeated --source/--quote (and optional --locator) options in order. A source
+    without its quote yet is kept without one (`missing_quotes`: asked for in a terminal)."""
+    if len(quotes) > len(sources):
         raise UsageError(
-            f"give one --quote per --source ({len(sources)} source(s), {len(quotes)} quote(s))"
+            f"give one --source per --quote ({len(sources)} source(s), {len(quotes)} quote(s))"
         )
     if locators and len(locators) != len(sources):
         raise UsageError("give one --locator per --source, or none")
     items = []
-    for index, (source, quote) in enumerate(zip(sources, quotes, strict=True)):
-        item = {"source": source, "quote": quote}
+    for index, source in enumerate(sources):
+        item = {"source": source}
+        if index < len(quotes):
+            item["quote"] = quotes[index]
         if locators and locators[index].strip():
             item["locator"] = locators[index]
         items.append(item)
     return items
+
+
+def missing_quotes(values: dict[str, Any]) -> list[int]:
+    """The provenance items (by index) that name a source but no quote yet."""
+    items = values.get("provenance") or []
+    return [i for i, item in enumerate(items) if not str(item.get("quote") or "").strip()]
 
 
 def parse_date(text: str) -> dt.date:
@@ -217,9 +239,7 @@ def check(
     result.problems = [p for p in result.problems if p.code not in ignore]
     errors = [p for p in result.problems if p.severity == ERROR]
     if errors:
-        raise UsageError(
-            f"the new {kind} would not be valid, nothing written:", [_describe(p) for p in errors]
-        )
+        raise InvalidEntry(kind, path, text, [_describe(p) for p in errors])
     notes = [
         _describe(p)
         for p in result.problems

@@ -87,7 +87,9 @@ def test_missing_options_without_a_terminal_are_a_usage_error(
     assert "missing --subject, --topic, --source/--quote" in result.stderr
     unpaired = runner.invoke(app, [*fact_args(mini_kb), "--source", "beta-blog"])
     assert unpaired.exit_code == 2
-    assert "one --quote per --source" in unpaired.stderr
+    assert "missing --quote for --source beta-blog" in unpaired.stderr
+    too_many = runner.invoke(app, [*fact_args(mini_kb), "--quote", "Another quote here."])
+    assert too_many.exit_code == 2 and "one --source per --quote" in too_many.stderr
 
 
 def test_interactive_prompts_ask_for_what_is_missing(
@@ -309,3 +311,101 @@ def test_new_outside_any_kb_never_writes_into_the_shipped_one(
     result = runner.invoke(app, ["new", "subject", "--name", "Thing", "--kind", "drug"])
     assert result.exit_code == 1
     assert "no knowledge base here" in result.stderr and "kb init" in result.stderr
+
+
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: True)
+
+
+def test_only_the_missing_values_are_asked(
+    runner: CliRunner, mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal(monkeypatch)
+    args = fact_args(mini_kb)
+    del args[args.index("--quote") : args.index("--quote") + 2]  # --source alpha-news alone
+    answers = [
+        "Long-term use of widgetol can damage the kidneys.",  # not in the snapshot
+        QUOTE,
+        "paragraph 2",
+        "",  # the proposed id
+    ]
+    result = runner.invoke(app, args, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Subject" not in result.stderr and "Topics" not in result.stderr  # given
+    assert "Quote from alpha-news (verbatim):" in result.stderr
+    assert "not in the snapshot alpha.txt: it departs from the snapshot after " in result.stderr
+    assert "closest passage (" in result.stderr
+    written = Path(result.stdout.strip().splitlines()[-1])
+    data = tomllib.loads(written.read_text())
+    assert data["provenance"] == [
+        {"source": "alpha-news", "quote": QUOTE, "locator": "paragraph 2"}
+    ]
+
+
+def test_answers_are_checked_as_typed(
+    runner: CliRunner, mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal(monkeypatch)
+    answers = [
+        "Too short",  # statement: at least 10 characters... this one has 9
+        "Gadgetine may harm the bladder, a news site says.",
+        "gadgetine",
+        "risk",  # not a topic
+        "risks",
+        "alpha-newz",  # not a source: did you mean
+        "alpha-news",
+        "short",  # a quote of 5 characters
+        QUOTE,
+        "",
+        "",  # the proposed id
+    ]
+    result = runner.invoke(
+        app, ["new", "fact", "--kb", str(mini_kb)], input="\n".join(answers) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "at least 10 characters (9 typed)" in result.stderr
+    assert "topics come from" in result.stderr
+    assert "did you mean 'alpha-news'" in result.stderr
+    assert "at least 10 characters (5 typed)" in result.stderr
+    assert result.stdout.strip().endswith("facts/risks/gadgetine-harm-bladder-news-site-says.toml")
+
+
+def test_an_invalid_result_opens_in_the_editor_instead_of_being_lost(
+    runner: CliRunner, mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal(monkeypatch)
+    fixer = tmp_path / "fix.sh"
+    fixer.write_text(
+        '#!/bin/sh\nsed -i \'s/^attribute = .*/attribute = "route"\\nvalue = "oral"/\' "$1"\n'
+    )
+    fixer.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(fixer))
+    monkeypatch.delenv("VISUAL", raising=False)
+    args = ["new", "fact", "--kb", str(mini_kb), "--attribute", "route"]  # without --value
+    answers = ["Widgetol pills are swallowed whole.", "widgetol", "pharmacology", "alpha-news"]
+    answers += [QUOTE, "", "", "y"]
+    result = runner.invoke(app, args, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "KB022" in result.stderr and "Fix it in your editor?" in result.stderr
+    written = Path(result.stdout.strip().splitlines()[-1])
+    assert tomllib.loads(written.read_text())["value"] == "oral"
+    # declined: the answers are kept in a file, and nothing is written into the KB
+    again = runner.invoke(
+        app,
+        ["new", "fact", "--kb", str(mini_kb), "--attribute", "route", "--id", "other-id"],
+        input="\n".join([*answers[:-2], "n"]) + "\n",
+    )
+    assert again.exit_code == 1
+    kept = Path(again.stderr.split("your answers are kept in ")[1].strip())
+    assert "Widgetol pills are swallowed whole." in kept.read_text()
+    assert not list(mini_kb.rglob("other-id.toml"))
+
+
+def test_closed_stdin_while_asking_is_no_traceback(
+    runner: CliRunner, mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal(monkeypatch)
+    result = runner.invoke(app, ["new", "subject", "--kb", str(mini_kb)], input="")
+    assert result.exit_code == 1
+    assert "no answer: the input ended" in result.stderr
+    assert "Traceback" not in result.output

@@ -34,20 +34,52 @@ def _new_entry(
     dry_run: bool,
     captured: bytes | None = None,
 ) -> None:
-    from kb.author.create import create
-    from kb.cli.prompts import complete
+    from kb.author.create import InvalidEntry, create, missing_inputs
+    from kb.cli import prompts
     from kb.entries.loading import display_path
 
     kb = open_kb(kb_path, writing=True)
     given = config.snapshots(snapshots)
-    filled = complete(kb, kind, values, capturing=captured is not None)
-    created = create(kb, kind, filled, given, dry_run, captured)
+    asked = prompts.stdin_is_terminal() and bool(missing_inputs(kind, values, captured is not None))
+    filled = prompts.complete(kb, kind, values, captured is not None, given)
+    try:
+        created = create(kb, kind, filled, given, dry_run, captured)
+    except InvalidEntry as invalid:
+        if not asked or dry_run:
+            raise
+        _fix_in_editor(kb.root, invalid, given)
+        return
     for note in created.notes:
         message(note, "note")
     if created.snapshot is not None:
         action = "would write" if dry_run else "wrote"
         message(f"{action} snapshot {display_path(created.snapshot)}", "note")
     sys.stdout.write(created.text if dry_run else display_path(created.path) + "\n")
+
+
+def _fix_in_editor(root: Path, invalid: Any, snapshots: Path | None) -> None:
+    """The answers gave an entry that is not valid: show why, and offer to fix it in the
+    editor instead of throwing the answers away (kept in a file when declined)."""
+    import typer
+
+    from kb.author.edit import keep_draft
+    from kb.cli.editing import edit_until_valid
+    from kb.cli.io import detail
+    from kb.core.errors import KbError
+    from kb.entries.loading import display_path
+
+    message(invalid.message)
+    for line in invalid.details:
+        detail(line)
+    try:
+        fix = typer.confirm("Fix it in your editor?", default=True, err=True)
+    except typer.Abort:
+        fix = False
+    if not fix:
+        kept = keep_draft(invalid.path.name, invalid.text)
+        raise KbError(f"nothing written; your answers are kept in {kept}")
+    edit_until_valid(root, invalid.kind, invalid.path, invalid.text, snapshots, None)
+    sys.stdout.write(display_path(invalid.path) + "\n")
 
 
 @new_app.command("fact")
