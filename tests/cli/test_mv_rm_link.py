@@ -138,3 +138,29 @@ def test_changing_commands_never_fall_back_on_the_shipped_kb(
         result = runner.invoke(app, args)
         assert result.exit_code == 1, args
         assert "no knowledge base here" in result.stderr and "kb init" in result.stderr
+
+
+def test_one_work_in_progress_file_gives_one_warning(
+    runner: CliRunner, mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(mini_kb)
+    draft = mini_kb / "facts" / "core" / "draft.toml"
+    draft.write_text('id = "draft"\nstatement = "x"\ntopicz = ["a"]\nsubject = 3\n')
+    commands = [
+        ["list", "-f", "ids"],
+        ["stats", "-f", "json"],
+        ["compare", "widgetol", "--by", "source"],
+        ["search", "widgetol"],  # the index keeps the first problem of each file
+    ]
+    for args in commands:
+        result = runner.invoke(app, args)
+        warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+        assert len(warnings) == 1, (args, result.stderr)
+        assert "facts/core/draft.toml:3:1: KB010" in warnings[0]
+        if args[0] != "search":
+            assert "; 4 more problem(s) (run kb validate)" in warnings[0]
+    for number in range(8):
+        (mini_kb / "facts" / "core" / f"draft-{number}.toml").write_text("id = [\n")
+    many = runner.invoke(app, ["list", "-f", "ids"])
+    warnings = [line for line in many.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 6 and "and 4 more invalid entries skipped" in warnings[-1]
