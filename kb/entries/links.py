@@ -10,13 +10,14 @@ pre-commit hook's "what can this change break" are built on.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from kb.entries.kinds import EntryKind
 from kb.entries.loading import parse_text
-from kb.entries.walk import paths_of
+from kb.entries.walk import walk
 
 # The field of a fact that names an entry of each kind.
 FIELD_OF_KIND = {
@@ -68,29 +69,58 @@ def _may_name(raw: bytes, needles: list[bytes]) -> bool:
     return b"\\u" in raw or b"\\U" in raw or any(needle in raw for needle in needles)
 
 
+def _read(path: str) -> bytes | None:
+    """A file's bytes (os.open and os.read: a third of the time of Path.read_bytes, which
+    adds up over the files of a big KB), or None when it cannot be read."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        parts = []
+        while part := os.read(handle, 1 << 16):
+            parts.append(part)
+        return b"".join(parts)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
 def links_to(
-    root: Path, targets: Mapping[EntryKind, Collection[str]], paths: Iterable[Path] | None = None
+    root: Path,
+    targets: Mapping[EntryKind, Collection[str]],
+    paths: Iterable[Path] | None = None,
+    first_only: bool = False,
 ) -> list[Link]:
     """Every link from a fact (of `paths`, default every fact of the KB) to one of the
-    `targets` (ids by kind), in walk order. Facts that cannot be parsed name nothing."""
+    `targets` (ids by kind), in walk order; with `first_only`, the search stops once each
+    target has been found once. Facts that cannot be parsed name nothing."""
     wanted = {FIELD_OF_KIND[kind]: set(ids) for kind, ids in targets.items() if ids}
     if not wanted:
         return []
     needles = _needles({entry_id for ids in wanted.values() for entry_id in ids})
+    if paths is None:
+        base = os.path.join(root, "")
+        files = [base + found.relpath for found in walk(root, (EntryKind.FACT,))]
+    else:
+        files = [str(path) for path in paths]
+    pending = {(field, entry_id) for field, ids in wanted.items() for entry_id in ids}
     found: list[Link] = []
-    for path in paths if paths is not None else paths_of(root, EntryKind.FACT):
-        try:
-            raw = path.read_bytes()
-        except OSError:
+    for file in files:
+        raw = _read(file)
+        if raw is None or not _may_name(raw, needles):
             continue
-        if not _may_name(raw, needles):
-            continue
-        data, _ = parse_text(raw.decode("utf-8", errors="replace"), str(path))
+        data, _ = parse_text(raw.decode("utf-8", errors="replace"), file)
         if data is None:
             continue
+        path = Path(file)
         for field, entry_id in named_ids(data):
             if entry_id in wanted.get(field, ()):
                 found.append(Link(path, path.stem, field, entry_id))
+                pending.discard((field, entry_id))
+        if first_only and not pending:
+            break
     return found
 
 

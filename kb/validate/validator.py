@@ -17,6 +17,7 @@ from typing import Any
 
 from kb.core.errors import UsageError
 from kb.entries.kinds import ENTRY_KINDS, SETTINGS_FILE, EntryKind, kind_at
+from kb.entries.links import links_to
 from kb.entries.loading import RawEntry, display_path, read_entry
 from kb.entries.models import Settings, settings_from_dict
 from kb.entries.problems import ERROR, NOTICE, WARNING, Problem, problem
@@ -24,7 +25,7 @@ from kb.entries.snapshots import SnapshotStore, snapshots_dir
 from kb.entries.walk import inside, walk
 from kb.validate.pool import CheckedFacts, check_facts
 from kb.validate.rules import Context, Located, entry_rules
-from kb.validate.similarity import string_items, table_items
+from kb.validate.similarity import string_items
 
 
 @dataclass
@@ -266,12 +267,15 @@ class Validator:
         that were only listed, and pending facts that did not parse as on disk)."""
         used, cited = set(self.facts.subjects), set(self.facts.sources)
         unparsed = [e.path for e in self._pending("fact") if e.data is None]
-        for path in [*unparsed, *(self.root / relpath for relpath in self.listed["fact"])]:
-            data = read_entry(path, "fact").data
-            if data is None:
-                continue
-            used.add(str(data.get("subject")))
-            cited.update(str(p.get("source")) for p in table_items(data.get("provenance")))
+        others = [*unparsed, *(self.root / relpath for relpath in self.listed["fact"])]
+        # only the sources and subjects read (the ones reported on) matter: the facts that
+        # were only listed are searched for their ids, and parsed only when they have one
+        unknown = {
+            EntryKind.SOURCE: {e.path.stem for e in self.entries["source"]} - cited,
+            EntryKind.SUBJECT: {e.path.stem for e in self.entries["subject"]} - used,
+        }
+        for link in links_to(self.root, unknown, others, first_only=True):
+            (cited if link.field == "source" else used).add(link.target)
         for kind, ids, code, what in (
             ("source", cited, "KB051", "no fact cites source"),
             ("subject", used, "KB052", "no fact is about subject"),
