@@ -83,17 +83,18 @@ def _hit(rank: int, hit: Any) -> Any:
     from rich.padding import Padding
     from rich.text import Text
 
-    from kb.render.base import STATUS_STYLE, status_label
+    from kb.render.base import status_label, status_shown, status_style
 
     record = hit.record
     status = record.get("status") or "established"
+    shown = status_shown(status, record.get("status_display"))  # kb.toml's, when given
     header = Text()
     header.append(f"{rank:>2}. ", "dim")
     header.append(safe(hit.id), "bold cyan")
-    if status != "established":
+    if shown != "plain":
         header.append("  ")
         header.append(
-            f" {status_label(status)} ", LABEL_STYLE.get(status, STATUS_STYLE.get(status, ""))
+            f" {status_label(status, shown)} ", LABEL_STYLE.get(shown, status_style(status, shown))
         )
     header.append(f"  score {hit.score:.2f}", "dim")
     statement = hit.highlights[0] if hit.highlights else None
