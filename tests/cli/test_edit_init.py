@@ -263,3 +263,20 @@ def test_display_lists_must_name_statuses(
     assert "kb.toml:7:1: KB033 statuses_shown_refuted 'wrong' is not in kb.toml statuses" in (
         result.stdout
     )
+
+
+def test_custom_statuses_in_comparisons(
+    runner: CliRunner, mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(custom_kb(mini_kb))
+    args = ["compare", "widgetol", "--by", "source", "--attribute", "year-developed"]
+    plain = runner.invoke(app, [*args, "-f", "plain"])
+    assert plain.exit_code == 0, plain.output
+    assert "(DISPUTED)" in plain.stdout and "(ACCEPTED)" not in plain.stdout
+    rich = runner.invoke(app, [*args, "-f", "rich"])
+    assert "DISPUTED" in rich.stdout
+    facts = runner.invoke(
+        app, ["compare", "widgetol-first-made-1970", "widgetol-first-made-1972", "-f", "json"]
+    )
+    assert facts.exit_code == 0, facts.output
+    assert "status_display" not in facts.stdout
