@@ -132,8 +132,9 @@ def _quoted_in(paths: Iterable[Path], values: set[str]) -> list[Path]:
 
 
 class _Impact:
-    def __init__(self, root: Path, snapshots_folder: str | None) -> None:
+    def __init__(self, root: Path, snapshots_folder: str | None, untracked: frozenset[str]) -> None:
         self.root = root
+        self.untracked = untracked
         self.snapshots_folder = snapshots_folder
         self.paths: dict[Path, None] = {}
         self.gone: dict[EntryKind, set[str]] = {EntryKind.FACT: set(), EntryKind.SOURCE: set()}
@@ -158,7 +159,8 @@ class _Impact:
                 self.add(path)  # a stray: kb validate says so
         elif change.status == DELETED:
             stem = path.stem
-            if find(self.root, kind, stem) is None:  # not still there (moved elsewhere)
+            still = find(self.root, kind, stem)  # moved elsewhere, and in the commit?
+            if still is None or still.relative_to(self.root).as_posix() in self.untracked:
                 self.gone[kind].add(stem)
         else:
             self.add(path)
@@ -212,12 +214,17 @@ class _Impact:
                 self.reasons.append(f"{kind.value} {entry_id} removed: the facts naming it")
 
 
-def impact(root: Path, changes: Iterable[Change], old_settings_text: str | None) -> Impact:
+def impact(
+    root: Path,
+    changes: Iterable[Change],
+    old_settings_text: str | None,
+    untracked: Iterable[str] = (),
+) -> Impact:
     """The files to report on after `changes` to the KB at root (kb.toml was
-    `old_settings_text` before them)."""
+    `old_settings_text` before them; the `untracked` files are not part of the change)."""
     settings = _current_settings(root)
     folder = settings.snapshots if settings is not None else None
-    found = _Impact(root, folder)
+    found = _Impact(root, folder, frozenset(untracked))
     old = _settings(old_settings_text)
     for change in changes:
         found.change(change, old)

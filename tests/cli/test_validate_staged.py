@@ -158,3 +158,10 @@ def test_files_git_does_not_track_are_not_part_of_the_commit(runner: CliRunner, 
     assert code == 1
     assert "KB032 unknown related fact 'only-here'" in lines[0]
     assert runner.invoke(app, ["validate"]).exit_code == 0  # on disk, all is well
+
+
+def test_a_fact_removed_while_an_untracked_copy_remains(runner: CliRunner, repo: Path) -> None:
+    gone = "entries/facts/core/widgetol-first-made-1970.toml"
+    git(repo, "rm", "-q", "--cached", gone)  # out of the commit, still on disk
+    code, lines, _ = staged(runner)
+    assert code == 1 and "KB032 unknown related fact 'widgetol-first-made-1970'" in lines[0]

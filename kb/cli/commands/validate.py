@@ -80,7 +80,7 @@ def _staged_paths(root: Path, given: list[Path]) -> tuple[list[Path] | None, lis
         except ValueError:
             raise UsageError(f"{path} is not in the knowledge base at {root}") from None
         changes.append(Change(relpath, MODIFIED))
-    found = impact(root, changes, old_settings)
+    found = impact(root, changes, old_settings, untracked)
     for reason in found.reasons:
         message(f"also checked: {reason}", "note")
     paths = [path for path in found.paths if path.relative_to(root).as_posix() not in untracked]
