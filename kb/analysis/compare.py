@@ -36,6 +36,7 @@ class Claim:
     fact: str
     status: str
     sources: tuple[SourceRef, ...]
+    status_display: str | None = None  # how kb.toml says the status is shown
 
     def quote_by(self, source: str | None) -> str | None:
         """What `source` says for this claim, if it is one of the claim's sources."""
@@ -194,7 +195,8 @@ def _claim(kb: KnowledgeBase, fact: Fact) -> Claim:
         refs.append(SourceRef(source_id, source.reliability if source else None, quote))
     rank = _rank(kb)
     refs.sort(key=lambda r: (rank.get(r.reliability or "", 99), r.id))
-    return Claim(fact.value, fact.id, fact.status, tuple(refs))
+    shown = kb.settings.status_display().get(fact.status, "plain")
+    return Claim(fact.value, fact.id, fact.status, tuple(refs), shown)
 
 
 def _rank(kb: KnowledgeBase) -> dict[str, int]:
@@ -202,12 +204,17 @@ def _rank(kb: KnowledgeBase) -> dict[str, int]:
 
 
 def _claim_order(kb: KnowledgeBase) -> Callable[[Claim], tuple[int, int, int, str]]:
-    status_rank = {"established": 0, "contested": 1, "refuted": 2}
+    shown_rank = {"plain": 0, "contested": 1, "refuted": 2}  # as kb.toml says it is shown
     rank = _rank(kb)
 
     def key(claim: Claim) -> tuple[int, int, int, str]:
         best = min((rank.get(r.reliability or "", 99) for r in claim.sources), default=99)
-        return status_rank.get(claim.status, 3), best, -len(claim.sources), claim.fact
+        return (
+            shown_rank.get(claim.status_display or "plain", 3),
+            best,
+            -len(claim.sources),
+            claim.fact,
+        )
 
     return key
 

@@ -12,7 +12,7 @@ import typer
 import typer.core
 
 from kb import __version__
-from kb.cli.commands import catalogue, compare, read, search, validate
+from kb.cli.commands import author, catalogue, compare, read, search, validate
 from kb.cli.commands.export import export_app
 from kb.cli.commands.new import new_app
 from kb.cli.errors import USAGE, PipeClosed, guarded
@@ -122,6 +122,12 @@ app.command("index")(search.index_command)
 # kb export: the whole KB for other tools (SQLite for Datasette, JSON lines for a search engine).
 app.add_typer(export_app, name="export")
 app.add_typer(new_app, name="new")
+# Changing a KB (issue 15: authoring)
+app.command("mv")(author.mv_command)
+app.command("rm")(author.rm_command)
+app.command("link")(author.link_command)
+app.command("edit")(author.edit_command)
+app.command("init")(author.init_command)
 
 # readers: what the facts rest on and are about
 app.command("sources")(catalogue.sources_command)

@@ -6,6 +6,7 @@ arguments: no other layer reads an environment variable.
 | `KB_DIR` | the knowledge base, when `--kb` is not given |
 | `KB_INDEX_DIR` | the search index directory, when `--index-dir` is not given |
 | `KB_SNAPSHOTS` | the source snapshots directory, when `--snapshots` is not given |
+| `VISUAL`, `EDITOR` | the editor of `kb edit` (default `vi`) |
 | `NO_COLOR` | no colour, whatever its value (https://no-color.org), unless `--color=always` |
 | `FORCE_COLOR` | colour even into a pipe, when set to something (like `--color=always`) |
 | `COLUMNS` | the width rich output is laid out for (else the terminal's own width) |
@@ -33,14 +34,21 @@ def _env(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
-def kb_root(option: str | os.PathLike[str] | None) -> Path:
-    """The KB root: `--kb`, else $KB_DIR, else the nearest entries/kb.toml, else the shipped KB
-    (kb.entries.locate.find_kb). KbNotFoundError when the one named has no kb.toml."""
+def kb_root(option: str | os.PathLike[str] | None, writing: bool = False) -> Path:
+    """The KB root: `--kb`, else $KB_DIR, else the nearest entries/kb.toml, else (only when
+    not `writing`: commands that change a KB never fall back silently on the one installed
+    with kb) the shipped KB (kb.entries.locate.find_kb). KbNotFoundError when the one named
+    has no kb.toml, or when none is found."""
     from kb.entries.locate import find_kb
 
     if option is not None:
         return find_kb(option, "--kb")
-    return find_kb(_env("KB_DIR"), "KB_DIR")
+    return find_kb(_env("KB_DIR"), "KB_DIR", shipped=not writing)
+
+
+def editor() -> str:
+    """The command that edits a file: $VISUAL, else $EDITOR, else vi (as git and crontab do)."""
+    return _env("VISUAL") or _env("EDITOR") or "vi"
 
 
 def index_dir(option: str | os.PathLike[str] | None) -> str | None:

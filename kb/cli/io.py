@@ -22,6 +22,11 @@ def message(text: str, kind: str = "error") -> None:
     sys.stderr.write(f"kb: {kind}: {one_line(text)}\n" if kind else f"kb: {one_line(text)}\n")
 
 
+def detail(text: str) -> None:
+    """One item of a list under a message (a problem, a file), indented, on its own line."""
+    sys.stderr.write(f"  {one_line(text)}\n")
+
+
 def notice(text: str) -> None:
     message(text, "notice")
 
@@ -42,10 +47,23 @@ def silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+MAX_SKIPPED_SHOWN = 5
+
+
 def warn_skipped(problems: Iterable[object]) -> None:
-    """One warning per entry that was skipped because it is invalid."""
+    """One warning per entry that was skipped because it is invalid (its first problem and how
+    many more it has, not one line per problem), at most MAX_SKIPPED_SHOWN of them: a file
+    being written does not flood every command."""
+    by_file: dict[str, list[object]] = {}
     for problem in problems:
-        message(f"skipped invalid entry: {problem} (run kb validate)", "warning")
+        by_file.setdefault(str(getattr(problem, "path", problem)), []).append(problem)
+    for shown, found in enumerate(by_file.values()):
+        if shown == MAX_SKIPPED_SHOWN:
+            rest = len(by_file) - shown
+            message(f"and {rest} more invalid entries skipped (run kb validate)", "warning")
+            break
+        more = f"; {len(found) - 1} more problem(s)" if len(found) > 1 else ""
+        message(f"skipped invalid entry: {found[0]}{more} (run kb validate)", "warning")
 
 
 def output_for(

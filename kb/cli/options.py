@@ -82,11 +82,12 @@ NoPagerOpt = Annotated[
 ]
 
 
-def open_kb(kb_path: Path | None, on_demand: bool = False) -> KnowledgeBase:
-    """The KB the options name (see kb.entries.loading.load for `on_demand`)."""
+def open_kb(kb_path: Path | None, on_demand: bool = False, writing: bool = False) -> KnowledgeBase:
+    """The KB the options name (see kb.entries.loading.load for `on_demand`; `writing`: never
+    the shipped KB by default, see kb.cli.config.kb_root)."""
     from kb.entries.loading import load
 
-    return load(config.kb_root(kb_path), on_demand)
+    return load(config.kb_root(kb_path, writing), on_demand)
 
 
 def warn_skipped(kb: KnowledgeBase) -> None:

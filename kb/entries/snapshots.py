@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import NamedTuple
 
 from kb.core.errors import UsageError
 from kb.entries.models import Settings
@@ -80,12 +81,78 @@ class SnapshotStore:
         data = self.raw(name)
         return data.decode("utf-8", errors="replace") if data is not None else None
 
-    def contains_normalised(self, name: str, quote: str) -> bool:
-        """Whether the snapshot has the quote, which is already normalised (normalise())."""
+    def normalised_text(self, name: str) -> str:
+        """The snapshot's text, normalised (normalise())."""
         if name not in self._text:
             data = self.raw(name) or b""
             self._text[name] = normalise(data.decode("utf-8", errors="replace"))
-        return quote in self._text[name]
+        return self._text[name]
+
+    def contains_normalised(self, name: str, quote: str) -> bool:
+        """Whether the snapshot has the quote, which is already normalised (normalise())."""
+        return quote in self.normalised_text(name)
+
+    def mismatch(self, name: str, quote: str) -> Mismatch:
+        """How a quote (normalised) departs from the snapshot (see `mismatch`)."""
+        return mismatch(self.normalised_text(name), quote)
+
+
+class Mismatch(NamedTuple):
+    """How a quote differs from a snapshot (both normalised): the longest start of the quote
+    that the snapshot has, the rest of the quote, and the snapshot's closest passage."""
+
+    matched: str
+    rest: str
+    passage: str
+    similarity: float  # 0-100, of the quote and the passage
+
+    def explain(self, width: int = 40) -> str:
+        """One line: where the quote departs from the snapshot, and the closest passage."""
+        if self.matched:
+            before = _tail(self.matched, width)
+            where = f"it departs from the snapshot after {before!r}, at {_head(self.rest, width)!r}"
+        else:
+            where = "the snapshot does not have even its first word"
+        if not self.passage:
+            return where
+        return f"{where}; closest passage ({self.similarity:.0f}% alike): {self.passage!r}"
+
+
+def _head(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + "…"
+
+
+def _tail(text: str, width: int) -> str:
+    return text if len(text) <= width else "…" + text[-width:].split(" ", 1)[-1]
+
+
+def mismatch(text: str, quote: str) -> Mismatch:
+    """How `quote` departs from `text` (both normalised with normalise()). The closest passage
+    is found by rapidfuzz (imported here: only when a quote was not found)."""
+    low, high = 0, len(quote)
+    while low < high:  # the longest start of the quote that the text has
+        middle = (low + high + 1) // 2
+        if quote[:middle] in text:
+            low = middle
+        else:
+            high = middle - 1
+    matched = quote[:low]
+    if low < len(quote):  # whole words only: the departure is at a word
+        matched = matched[: matched.rfind(" ") + 1] if " " in matched else ""
+    passage, similarity = "", 0.0
+    if text and quote:
+        from rapidfuzz import fuzz
+
+        found = fuzz.partial_ratio_alignment(quote, text)
+        if found is not None and found.score > 0:
+            start, end = found.dest_start, found.dest_end
+            start = text.rfind(" ", 0, start) + 1
+            stop = text.find(" ", end)
+            passage = text[start : stop if stop != -1 else len(text)].strip()
+            limit = len(quote) + 40
+            passage = passage if len(passage) <= limit else _head(passage, limit)
+            similarity = found.score
+    return Mismatch(matched.rstrip(), quote[len(matched) :].lstrip(), passage, similarity)
 
 
 CONTEXT_CHARS = 240  # of the snapshot shown on each side of a quote (kb show --context)

@@ -113,10 +113,11 @@ def _refresh_table(root: Path, kind: str, manifest: Manifest, changes: Changes) 
 def _fact_records(root: Path, paths: Iterable[str], manifest: Manifest) -> Iterable[dict[str, Any]]:
     from kb.entries.models import fact_from_dict
 
+    default_status = manifest.statuses[0] if manifest.statuses else None  # kb.toml's first
     for path in paths:
         data = _read(root, path, "fact", manifest)
         if data is not None:
-            yield fact_record(fact_from_dict(data), path)
+            yield fact_record(fact_from_dict(data, None, default_status), path)
 
 
 def build_all(

@@ -34,9 +34,26 @@ STATUS_STYLE = {"established": "green", "contested": "bold yellow", "refuted": "
 RELIABILITY_STYLE = {"high": "green", "medium": "yellow", "low": "red", "very-low": "bold red"}
 
 
-def status_label(status: str) -> str:
+DISPLAY_STYLE = {"contested": "bold yellow", "refuted": "bold red"}
+
+
+def status_shown(status: str, display: str | None = None) -> str:
+    """How a status is shown: "refuted", "contested" or "plain". `display` is what kb.toml
+    declares (records carry it as `status_display`); without it, the statuses named refuted
+    and contested are shown so (kb.toml's default)."""
+    if display:
+        return display
+    return status if status in DISPLAY_STYLE else "plain"
+
+
+def status_label(status: str, display: str | None = None) -> str:
     """How a status is shown next to a statement (the doubtful ones loudly)."""
-    return {"contested": "CONTESTED", "refuted": "REFUTED"}.get(status, status)
+    return status.upper() if status_shown(status, display) != "plain" else status
+
+
+def status_style(status: str, display: str | None = None) -> str:
+    shown = status_shown(status, display)
+    return DISPLAY_STYLE.get(shown, "") if shown != "plain" else STATUS_STYLE.get(status, "")
 
 
 def reliability_label(record: Mapping[str, Any]) -> tuple[str, str]:

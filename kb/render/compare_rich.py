@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from kb.render.base import RELIABILITY_STYLE, STATUS_STYLE, Output, safe, status_label
+from kb.render.base import (
+    RELIABILITY_STYLE,
+    STATUS_STYLE,
+    Output,
+    safe,
+    status_label,
+    status_shown,
+    status_style,
+)
 from kb.render.layout import fields, fit_columns, indented
 
 if TYPE_CHECKING:
@@ -32,9 +40,10 @@ def _rich_claims(cell: tuple[Claim, ...], source: str | None = None) -> Text:
     for number, claim in enumerate(cell):
         if number:
             text.append("\n\n")
-        if claim.status != "established":
-            text.append(f"{status_label(claim.status)} ", STATUS_STYLE.get(claim.status, ""))
-        text.append(safe(claim.value), "bold" if claim.status == "established" else "")
+        shown = status_shown(claim.status, claim.status_display)
+        if shown != "plain":
+            text.append(f"{status_label(claim.status, shown)} ", status_style(claim.status, shown))
+        text.append(safe(claim.value), "bold" if shown == "plain" else "")
         text.append(f"\n{safe(claim.fact)}", "dim")
         text.append(f"\n{len(claim.sources)} src: ", "dim")
         levels = Counter(r.reliability or "unknown" for r in claim.sources)

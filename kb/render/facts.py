@@ -18,6 +18,8 @@ from kb.render.base import (
     reliability_label,
     safe,
     status_label,
+    status_shown,
+    status_style,
 )
 from kb.render.layout import Prefixed, fields, fit_columns, hanging, id_lines, indented
 
@@ -37,15 +39,16 @@ def show_rich(records: list[Record], out: Output) -> None:
     from rich.text import Text
 
     for number, fact in enumerate(records):
-        status = fact["status"]
+        status, display = fact["status"], fact.get("status_display")
+        style = status_style(status, display)
         linked = [*fact["related"], *(b["id"] for b in fact.get("backlinks") or ())]
         framed = cell_len(fact["id"]) + 6 <= out.width and all(
             cell_len(i) + 4 + 4 <= out.width for i in linked
         )
         inner = out.width - 4 if framed else out.width
         statement = Text()
-        if status != "established":
-            statement.append(f"{status_label(status)}  ", STATUS_STYLE.get(status, ""))
+        if status_shown(status, display) != "plain":
+            statement.append(f"{status_label(status, display)}  ", style)
         statement.append(safe(fact["statement"]), "bold")
         parts: list[Any] = [statement, Text(), fields(_show_fields(fact))]
         parts += _links(fact, inner)
@@ -57,13 +60,13 @@ def show_rich(records: list[Record], out: Output) -> None:
                     Group(*parts),
                     title=Text(safe(fact["id"])),
                     title_align="left",
-                    border_style=STATUS_STYLE.get(status, ""),
+                    border_style=style,
                 )
             )
             continue
         if number:
             out.console.print()
-        out.console.print(Text(safe(fact["id"]), "bold " + STATUS_STYLE.get(status, "")))
+        out.console.print(Text(safe(fact["id"]), "bold " + style))
         out.console.print(Group(*parts))
 
 
@@ -108,7 +111,8 @@ def _show_fields(fact: Record) -> list[tuple[str, Any]]:
     rows.append(("subject", subject))
     if fact["attribute"]:
         rows.append(("value", Text(f"{safe(fact['attribute'])} = {safe(fact['value'])}")))
-    rows.append(("status", Text(fact["status"], STATUS_STYLE.get(fact["status"], ""))))
+    style = status_style(fact["status"], fact.get("status_display"))
+    rows.append(("status", Text(fact["status"], style)))
     if "best_reliability" in fact:
         rows.append(("sources", _sources_summary(fact)))
     rows.append(("topics", Text(safe(", ".join(fact["topics"])))))
@@ -243,7 +247,10 @@ def facts_jsonl(records: list[Record], out: Output) -> None:
 
 
 def _public(record: Record) -> Record:
-    return {key: value for key, value in record.items() if key != "toml"}
+    return {key: value for key, value in record.items() if key not in _PRIVATE}
+
+
+_PRIVATE = ("toml", "status_display")  # for the renderers, not the data
 
 
 def facts_ids(records: list[Record], out: Output) -> None:
@@ -267,10 +274,11 @@ def list_rich(records: list[Record], out: Output) -> None:
         table.add_column(name, no_wrap=True)
     table.add_column("statement")
     for fact in records:
+        shown = fact["status"], fact.get("status_display")
         table.add_row(
             Text(safe(fact["id"])),
             Text(safe(fact["subject"])),
-            Text(status_label(fact["status"]), STATUS_STYLE.get(fact["status"], "")),
+            Text(status_label(*shown), status_style(*shown)),
             Text(*reliability_label(fact)),
             Text(safe(fact["statement"])),
         )
@@ -280,8 +288,9 @@ def list_rich(records: list[Record], out: Output) -> None:
     for fact in records:
         head = Text(safe(fact["id"]), "bold cyan")
         about = Text()
-        if fact["status"] != "established":
-            about.append(status_label(fact["status"]), STATUS_STYLE.get(fact["status"], ""))
+        shown = fact["status"], fact.get("status_display")
+        if status_shown(*shown) != "plain":
+            about.append(status_label(*shown), status_style(*shown))
             about.append("  ")
         about.append(safe(fact["subject"]), "dim")
         about.append("  ")

@@ -112,18 +112,22 @@ def _hit(rank: int, hit: Any, width: int) -> Any:
     from rich.console import Group
     from rich.text import Text
 
-    from kb.render.base import STATUS_STYLE, status_label
+    from kb.render.base import status_label, status_shown, status_style
     from kb.render.layout import indented
 
     record = hit.record
     status = record.get("status") or "established"
+    shown = status_shown(status, record.get("status_display"))  # kb.toml's, when given
     header = Text()
     header.append(f"{rank:>2}. ", "dim")
     header.append(safe(hit.id), "bold cyan")
     labels = []
-    if status != "established":
+    if shown != "plain":
         labels.append(
-            (f" {status_label(status)} ", LABEL_STYLE.get(status, STATUS_STYLE.get(status, "")))
+            (
+                f" {status_label(status, shown)} ",
+                LABEL_STYLE.get(shown, status_style(status, shown)),
+            )
         )
     if record.get("weakly_sourced"):
         labels.append((f" {reliability_label(record)[0].upper()} ", WEAK_STYLE))
