@@ -16,8 +16,7 @@ from kb.entries.filters import Filters, check_given, resolve
 from kb.index.damage import damage_errors, describe, unusable
 from kb.index.opening import Notify, Opened, Report, open_index
 from kb.index.store import Manifest
-from kb.search.limits import check_expansions
-from kb.search.query import Parsed, filter_query, parse, positive_terms
+from kb.search.query import Parsed, check_against, filter_query, parse, positive_terms
 
 
 # Hit and SearchResult are plain classes: `dataclasses` would cost every search ~7 ms of imports.
@@ -101,7 +100,7 @@ def _search_once(opened: Opened, text: str, filters: Filters, wanted: _Wanted) -
     parsed = parse(text)
     with opened.index.searcher() as searcher:
         reader = searcher.reader()
-        check_expansions(parsed.query, reader)
+        check_against(parsed, reader)
         result = SearchResult(text, text, _run(searcher, parsed, where, wanted))
         if not result.hits:
             from kb.search.spelling import suggest
@@ -109,7 +108,7 @@ def _search_once(opened: Opened, text: str, filters: Filters, wanted: _Wanted) -
             better = suggest(parsed.text, parsed.query, reader)
             if better is not None:
                 corrected = parse(better)
-                check_expansions(corrected.query, reader)
+                check_against(corrected, reader)
                 result.hits = _run(searcher, corrected, where, wanted)
                 if result.hits:
                     parsed, result.query = corrected, better

@@ -1,9 +1,19 @@
-"""The query language: Whoosh's parser, limited to what is cheap and meaningful here.
+"""Running a query, from the string typed to the Whoosh query searched: one pipeline.
 
-Words without an operator match facts that contain any of them, facts that contain all of them
-first (see `Parsed.all_words`). Phrases, AND/OR/NOT, parentheses, `*`/`?` wildcards, `term~`
-fuzzy terms, `^` boosts and field prefixes (kb.index.fields.USER_FIELDS) work as in Whoosh. Anything
-that would make one query scan the whole index is refused (kb.search.limits).
+`parse(text)` runs the stages in order; each is one function below, in the same order:
+
+1. check the text as typed (kb.search.limits.check_text);
+2. build the query: plain words directly (`_plain_words`, the common case, without importing
+   Whoosh's parser), anything else with Whoosh's parser set up for kb (`_parser`: phrases,
+   AND/OR/NOT, parentheses, `*`/`?` wildcards, `term~` fuzzy terms, `^` boosts, field
+   prefixes from kb.index.fields.USER_FIELDS);
+3. shape it: `a b NOT c` excludes c from "a or b" (`_exclusions`), fuzzy terms keep their first
+   letter (`_fuzzy_prefix`);
+4. check the query (kb.search.limits.check_query);
+5. the tiers: facts containing every word rank before the others (`_all_words`).
+
+Once the index is open, `check_against(parsed, reader)` is the last stage (how many words a
+wildcard stands for). The limits are constants and pure checks in kb.search.limits.
 """
 
 from __future__ import annotations
@@ -15,7 +25,7 @@ from typing import Any, NamedTuple
 from kb.core.errors import QueryError
 from kb.entries.filters import Resolved
 from kb.index.fields import DEFAULT_FIELDS, FIELD_ALIASES, USER_FIELDS, schema
-from kb.search.limits import check_query, check_text
+from kb.search.limits import check_expansions, check_query, check_text, leaves
 
 
 class Parsed(NamedTuple):
@@ -24,8 +34,59 @@ class Parsed(NamedTuple):
     all_words: Any | None  # facts matching every word: ranked before the others
 
 
-def valid_fields() -> str:
-    return ", ".join(USER_FIELDS)
+def parse(text: str) -> Parsed:
+    """Parse and check a query (stages 1 to 5); QueryError (exit 2) for anything refused."""
+    text = text.strip()
+    check_text(text)  # 1
+    query = _build(text)  # 2
+    query = _fuzzy_prefix(_exclusions(query))  # 3
+    check_query(query)  # 4
+    return Parsed(text, query, _all_words(query))  # 5
+
+
+def check_against(parsed: Parsed, reader: Any) -> None:
+    """The last stage, once the index is open: limits that depend on the words it holds."""
+    check_expansions(parsed.query, reader)
+
+
+def _build(text: str) -> Any:
+    try:
+        query = _plain_words(text)
+        return query if query is not None else _parser().parse(text)
+    except QueryError:
+        raise
+    except RecursionError:
+        raise QueryError("query is too deeply nested") from None
+    except Exception as error:  # the parser is lenient; anything it still rejects is bad input
+        raise QueryError(f"cannot parse the query: {error}") from None
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9]+(?:\s+[A-Za-z0-9]+)*")
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})  # OperatorsPlugin
+
+
+def _plain_words(text: str) -> Any | None:
+    """The query the parser would build for `text` when it is nothing but plain words (the
+    common case), built without importing and setting up whoosh.qparser; else None.
+    tests/unit/test_query_plain.py checks the two agree."""
+    if not _PLAIN.fullmatch(text) or not _OPERATORS.isdisjoint(text.split()):
+        return None
+    from whoosh.query import NullQuery, Or, Term
+
+    fields = schema()
+    groups = []
+    for word in re.finditer(r"\S+", text):
+        terms = []
+        for name, boost in DEFAULT_FIELDS.items():
+            tokens = list(fields[name].process_text(word.group(), mode="query"))
+            if len(tokens) > 1:
+                return None  # the parser would make a phrase or group of it
+            for token in tokens:
+                term = Term(name, token, boost=boost)  # where it was typed: kb.search.spelling
+                term.startchar, term.endchar = word.span()  # type: ignore[assignment]
+                terms.append(term)
+        groups.append(Or(terms) if terms else NullQuery)
+    return _any_words()(groups).normalize()
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +97,15 @@ def _any_words() -> Any:
         """Words grouped without an operator."""
 
     return AnyWords
+
+
+def any_words_class() -> Any:
+    """The query class of words grouped without an operator."""
+    return _any_words()
+
+
+def valid_fields() -> str:
+    return ", ".join(USER_FIELDS)
 
 
 @lru_cache(maxsize=1)
@@ -80,66 +150,6 @@ def _parser() -> Any:
     return parser
 
 
-def any_words_class() -> Any:
-    """The query class of words grouped without an operator."""
-    return _any_words()
-
-
-_PLAIN = re.compile(r"[A-Za-z0-9]+(?:\s+[A-Za-z0-9]+)*")
-_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})  # OperatorsPlugin
-
-
-def _plain_words(text: str) -> Any | None:
-    """The query the parser would build for `text` when it is nothing but plain words (the
-    common case), built without importing and setting up whoosh.qparser; else None.
-    tests/unit/test_query_plain.py checks the two agree."""
-    if not _PLAIN.fullmatch(text) or not _OPERATORS.isdisjoint(text.split()):
-        return None
-    from whoosh.query import NullQuery, Or, Term
-
-    fields = schema()
-    groups = []
-    for word in re.finditer(r"\S+", text):
-        terms = []
-        for name, boost in DEFAULT_FIELDS.items():
-            tokens = list(fields[name].process_text(word.group(), mode="query"))
-            if len(tokens) > 1:
-                return None  # the parser would make a phrase or group of it
-            for token in tokens:
-                term = Term(name, token, boost=boost)  # where it was typed: kb.search.spelling
-                term.startchar, term.endchar = word.span()  # type: ignore[assignment]
-                terms.append(term)
-        groups.append(Or(terms) if terms else NullQuery)
-    return _any_words()(groups).normalize()
-
-
-def parse(text: str) -> Parsed:
-    """Parse and check a query; QueryError (exit 2) for anything refused."""
-    text = text.strip()
-    check_text(text)
-    try:
-        query = _plain_words(text)
-        if query is None:
-            query = _parser().parse(text)
-    except QueryError:
-        raise
-    except RecursionError:
-        raise QueryError("query is too deeply nested") from None
-    except Exception as error:  # the parser is lenient; anything it still rejects is bad input
-        raise QueryError(f"cannot parse the query: {error}") from None
-    from whoosh.query import NullQuery
-
-    if query is NullQuery:
-        raise QueryError(
-            "nothing to search for: the query has only common words (such as 'the') or punctuation"
-        )
-    query = _exclusions(query)
-    check_query(query)
-    if not _positive(query):
-        raise QueryError("the query only excludes (NOT ...); add a word to search for")
-    return Parsed(text, query, _all_words(query))
-
-
 def _exclusions(query: Any) -> Any:
     """`a b NOT c` and `a OR NOT c` mean: a or b, but not c (Whoosh would read `OR all but c`)."""
     from whoosh.query import AndNot, CompoundQuery, Not, Or
@@ -159,19 +169,14 @@ def _exclusions(query: Any) -> Any:
     return query
 
 
-def _positive(query: Any) -> bool:
-    """Whether the query matches by what it contains, not only by what it lacks."""
-    from whoosh.query import And, AndNot, Not, Or
+def _fuzzy_prefix(query: Any) -> Any:
+    """Fuzzy terms keep their first letter (`esketamin~` never scans every word)."""
+    from whoosh.query import FuzzyTerm
 
-    if isinstance(query, Not):
-        return False
-    if isinstance(query, AndNot):
-        return _positive(query.a)
-    if isinstance(query, Or):
-        return all(_positive(q) for q in query.subqueries)
-    if isinstance(query, And):
-        return any(_positive(q) for q in query.subqueries)
-    return True
+    for leaf in leaves(query):
+        if isinstance(leaf, FuzzyTerm):
+            leaf.prefixlength = max(leaf.prefixlength, 1)
+    return query
 
 
 def _all_words(query: Any) -> Any | None:

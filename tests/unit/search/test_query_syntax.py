@@ -9,7 +9,7 @@ import pytest
 
 from kb.core.errors import QueryError, UsageError
 from kb.entries.filters import Filters
-from kb.search import limits as querylimits
+from kb.search import limits
 from kb.search.api import search
 from kb.search.query import parse
 from tests.conftest import MINI_KB
@@ -179,7 +179,7 @@ def test_unknown_field_message_lists_the_valid_fields() -> None:
 def test_too_many_expansions_are_refused(
     kb: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(querylimits, "MAX_EXPANSIONS", 1)
+    monkeypatch.setattr(limits, "MAX_EXPANSIONS", 1)
     with pytest.raises(QueryError, match="more than 1 different words"):
         ids(kb, "wi*")
 
