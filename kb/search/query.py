@@ -26,6 +26,7 @@ from kb.core.errors import QueryError
 from kb.entries.filters import Resolved
 from kb.index.fields import DEFAULT_FIELDS, FIELD_ALIASES, USER_FIELDS, schema
 from kb.search.limits import check_expansions, check_query, check_text, leaves
+from kb.search.matchers import excluding_class
 
 
 class Parsed(NamedTuple):
@@ -151,17 +152,22 @@ def _parser() -> Any:
 
 
 def _exclusions(query: Any) -> Any:
-    """`a b NOT c` and `a OR NOT c` mean: a or b, but not c (Whoosh would read `OR all but c`)."""
-    from whoosh.query import AndNot, CompoundQuery, Not, Or
+    """`a b NOT c` and `a OR NOT c` mean: a or b, but not c (Whoosh would read `OR all but c`);
+    `a AND NOT c` and `a ANDNOT c` mean a but not c. Every exclusion becomes an `Excluding`
+    query (kb.search.matchers: Whoosh's own AndNot matcher lets excluded facts through)."""
+    from whoosh.query import And, AndNot, CompoundQuery, Not, Or
 
-    if isinstance(query, Or):
+    excluding = excluding_class()
+    if isinstance(query, AndNot):
+        return excluding(_exclusions(query.a), _exclusions(query.b))
+    if isinstance(query, (Or, And)):
         parts = [_exclusions(q) for q in query.subqueries]
         excluded = [q.query for q in parts if isinstance(q, Not)]
         kept = [q for q in parts if not isinstance(q, Not)]
         if excluded and kept:
             base = kept[0] if len(kept) == 1 else type(query)(kept, boost=query.boost)
-            return AndNot(base, excluded[0] if len(excluded) == 1 else Or(excluded))
-        if excluded:
+            return excluding(base, excluded[0] if len(excluded) == 1 else Or(excluded))
+        if excluded and isinstance(query, Or):
             return Not(Or(excluded))
         return type(query)(parts, boost=query.boost)
     if isinstance(query, CompoundQuery):
