@@ -26,7 +26,7 @@ def excluding_class() -> Any:
     from whoosh.matching import AndNotMatcher, ReadTooFar
     from whoosh.query import AndNot
 
-    class ExcludingMatcher(AndNotMatcher):  # type: ignore[misc]
+    class ExcludingMatcher(AndNotMatcher):
         def _find_first(self) -> None:
             if self.a.is_active() and self.b.is_active():
                 self._find_next()
@@ -36,13 +36,12 @@ def excluding_class() -> Any:
                 return False
             return bool(super()._find_next())
 
-        def skip_to(self, id: int) -> bool:
+        def skip_to(self, id: int) -> None:
             if not self.is_active():
                 raise ReadTooFar
-            moved = bool(self.a.skip_to(id))
+            self.a.skip_to(id)
             if self.a.is_active() and self.b.is_active():
-                moved = self._find_next() or moved
-            return moved
+                self._find_next()
 
         def skip_to_quality(self, minquality: float) -> int:
             skipped = int(self.a.skip_to_quality(minquality))
@@ -50,7 +49,7 @@ def excluding_class() -> Any:
                 self._find_next()
             return skipped
 
-    class Excluding(AndNot):  # type: ignore[misc]
+    class Excluding(AndNot):
         """`a ANDNOT b` that never matches a document of `b`."""
 
         def matcher(self, searcher: Any, context: Any = None) -> Any:
