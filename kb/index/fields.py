@@ -21,7 +21,7 @@ from kb.index.whooshlazy import defer_morph_en
 if TYPE_CHECKING:
     from whoosh.fields import Schema
 
-FORMAT = 4
+FORMAT = 5
 
 defer_morph_en()  # before anything imports whoosh.query (see kb.index.whooshlazy)
 
@@ -53,17 +53,27 @@ DEFAULT_FIELDS: dict[str, float] = {
     "meta": 1.0,
     "quote": 1.0,
 }
+# Keyword fields of kebab-case values: a quoted phrase in them is the whole value with
+# hyphens (`tag:"nasal spray"` is the tag `nasal-spray`).
+KEBAB_FIELDS = frozenset({"topic", "tag", "status", "attribute"})
 # Fields whose terms are stemmed (free text); the others hold whole values.
 STEMMED_FIELDS = frozenset({"statement", "quote", "names", "value", "meta"})
+# The words of every stemmed field as written (not stemmed): what wildcards, fuzzy terms and
+# typo corrections are compared with (kb.search.query, kb.search.spelling).
+WORDS_FIELD = "words"
 
 
 @lru_cache(maxsize=1)
 def schema() -> Schema:
     """The Whoosh schema: every field, what it holds and how it is analysed."""
-    from whoosh.analysis import StemmingAnalyzer
     from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-    words = StemmingAnalyzer()  # word tokens, lower case, English stop words removed, stemmed
+    from kb.index.analysis import keyword_analyzer, stemming_analyzer, words_analyzer
+
+    # Word tokens, lower case, accents folded, CJK characters apart, English stop words
+    # removed, numbers kept, stemmed (kb.index.analysis).
+    words = stemming_analyzer()
+    whole, whole_list = keyword_analyzer(commas=False), keyword_analyzer(commas=True)
     return Schema(
         # The fact id (= file name); the unique key when a document is updated. Stored.
         id=ID(unique=True, stored=True),
@@ -71,28 +81,50 @@ def schema() -> Schema:
         path=ID(stored=True),
         # Free text, stemmed, with positions for phrase queries. The statement is also
         # stored on its own, so that `plain` output needs no JSON.
-        statement=TEXT(analyzer=words, stored=True),
-        quote=TEXT(analyzer=words),  # every provenance quote
-        names=TEXT(analyzer=words),  # the subject's id, display name and aliases as words
-        value=TEXT(analyzer=words),  # the value of the attribute
+        statement=TEXT(analyzer=words, stored=True, multitoken_query="phrase"),
+        quote=TEXT(analyzer=words, multitoken_query="phrase"),  # every provenance quote
+        names=TEXT(
+            analyzer=words, multitoken_query="phrase"
+        ),  # the subject's id, display name and aliases as words
+        value=TEXT(analyzer=words, multitoken_query="phrase"),  # the value of the attribute
         # Topics, tags, attribute name, status and source publishers as words, so that a
         # plain `infusion` also finds the tag `after-infusion`.
-        meta=TEXT(analyzer=words),
+        meta=TEXT(analyzer=words, multitoken_query="phrase"),
+        # Every word of the five fields above as written (not stemmed), without positions:
+        # its terms and their document counts are what wildcards, fuzzy terms and typo
+        # corrections are compared with.
+        words=TEXT(analyzer=words_analyzer(), phrase=False),
         # Exact values for field prefixes and filters: whole values, lower case.
         # `subject` holds the subject id, its name and each alias, so `subject:spravato`
         # finds esketamine facts; `source` holds the source ids and their publishers.
-        subject=KEYWORD(commas=True, lowercase=True, scorable=True),
-        topic=KEYWORD(lowercase=True, scorable=True),
-        tag=KEYWORD(lowercase=True, scorable=True),
-        source=KEYWORD(commas=True, lowercase=True, scorable=True),
-        status=KEYWORD(lowercase=True),
-        attribute=KEYWORD(lowercase=True),
+        subject=KEYWORD(analyzer=whole_list, scorable=True),
+        topic=KEYWORD(analyzer=whole, scorable=True),
+        tag=KEYWORD(analyzer=whole, scorable=True),
+        source=KEYWORD(analyzer=whole_list, scorable=True),
+        status=KEYWORD(analyzer=whole),
+        attribute=KEYWORD(analyzer=whole),
         # Ids only, for filters and for re-indexing the facts of a changed subject or source.
         subject_id=ID,
         source_id=KEYWORD,
         # What the renderers need, as JSON (see `stored_record`).
         data=STORED,
     )
+
+
+def thesaurus_record(entries: Any) -> list[list[list[str]]]:
+    """kb.toml's thesaurus as the index keeps it (kb.search.thesaurus reads it): for each
+    entry, `[keys, words, also]`, where the keys are its words analysed as a query's words are
+    (stems, stop words kept: `side effects` → `side effect`; empty when nothing is left), so
+    that a query is matched against them without analysing the thesaurus again."""
+    analyzer: Any = schema()["statement"].analyzer
+    record = []
+    for entry in entries:
+        keys = [
+            " ".join(t.text for t in analyzer(word, removestops=False, mode="query"))
+            for word in entry.words
+        ]
+        record.append([keys, list(entry.words), list(entry.also)])
+    return record
 
 
 def fact_record(fact: Any, path: str) -> dict[str, Any]:
@@ -149,10 +181,12 @@ def fact_document(
     names = [record["subject"], stored["subject_name"] or "", *stored["subject_aliases"]]
     source_ids = list(dict.fromkeys(p["source"] for p in record["provenance"]))
     publishers = [sources[s]["publisher"] for s in source_ids if s in sources]
+    text = text_fields(stored)
     return {
         "id": record["id"],
         "path": record["path"],
-        **text_fields(stored),
+        **text,
+        WORDS_FIELD: "\n".join(text.values()),
         "subject": _keywords(names),
         "topic": " ".join(record["topics"]),
         "tag": " ".join(record["tags"]),
