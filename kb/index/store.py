@@ -63,6 +63,7 @@ class Manifest:
     # Saved as they are; `files` is saved compact (kb.index.scan.Listing) as "paths" and "stats".
     FIELDS = (
         "racy", "index_files", "subjects", "sources", "topics", "statuses", "problems", "facts",
+        "thesaurus",
     )  # fmt: skip
 
     def __init__(
@@ -76,6 +77,7 @@ class Manifest:
         statuses: list[str] | None = None,
         problems: dict[str, str] | None = None,
         facts: int = 0,
+        thesaurus: list[list[list[str]]] | None = None,
     ) -> None:
         self._files: dict[str, Stat] | None = files if files is not None else {}
         self._listing: Listing | None = None  # the same, compact: as read from disk
@@ -87,6 +89,8 @@ class Manifest:
         self.statuses = statuses if statuses is not None else []
         self.problems = problems if problems is not None else {}  # skipped entry -> why
         self.facts = facts
+        # kb.toml's thesaurus, ready for queries (kb.index.fields.thesaurus_record)
+        self.thesaurus = thesaurus if thesaurus is not None else []
 
     @property
     def files(self) -> dict[str, Stat]:
