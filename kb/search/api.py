@@ -16,7 +16,8 @@ from kb.entries.filters import Filters, check_given, resolve
 from kb.index.damage import damage_errors, describe, unusable
 from kb.index.opening import Notify, Opened, Report, open_index
 from kb.index.store import Manifest
-from kb.search.query import Parsed, check_against, filter_query, parse, positive_terms
+from kb.search.limits import leaves
+from kb.search.query import Parsed, filter_query, parse, positive_terms, prepare
 
 
 # Hit and SearchResult are plain classes: `dataclasses` would cost every search ~7 ms of imports.
@@ -52,7 +53,10 @@ class SearchResult:
         self.query = query  # the query searched: `asked`, or its correction if that found some
         self.hits = hits
         self.total: int | None = None  # all matches (when counted)
-        self.suggestion: str | None = None  # a correction that found nothing either
+        self.suggestion: str | None = None  # a correction that was not searched or found nothing
+        # words in no fact, when the other words found some (then corrected, or not)
+        self.unmatched: list[str] = []
+        self.unfiltered: int | None = None  # matches without the filters, when they left none
         self.problems: list[str] = []  # entries skipped as invalid
 
     def __repr__(self) -> str:
@@ -97,29 +101,65 @@ def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit
 
 def _search_once(opened: Opened, text: str, filters: Filters, wanted: _Wanted) -> SearchResult:
     where = resolve_filters(filters, opened.manifest)
-    parsed = parse(text)
+    thesaurus = opened.manifest.thesaurus
     with opened.index.searcher() as searcher:
         reader = searcher.reader()
-        check_against(parsed, reader)
+        parsed = prepare(parse(text), reader, thesaurus)
         result = SearchResult(text, text, _run(searcher, parsed, where, wanted))
-        if not result.hits:
-            from kb.search.spelling import suggest
-
-            better = suggest(parsed.text, parsed.query, reader)
-            if better is not None:
-                corrected = parse(better)
-                check_against(corrected, reader)
-                result.hits = _run(searcher, corrected, where, wanted)
-                if result.hits:
-                    parsed, result.query = corrected, better
-                else:
-                    result.suggestion = better
+        if not result.hits or _several_words(parsed):
+            parsed = _correct(searcher, parsed, where, wanted, result, thesaurus)
+        if not result.hits and where is not None:
+            result.unfiltered = _count(searcher, parsed.query, None)
         if wanted.highlight and result.hits:
             _highlight(result.hits, positive_terms(parsed.query, reader))
         if wanted.count_all:
             result.total = _count(searcher, parsed.query, where)
     result.problems = sorted(opened.manifest.problems.values())
     return result
+
+
+def _several_words(parsed: Parsed) -> bool:
+    """Whether the query has more than one word (one word that found facts is in the index;
+    the spelling module is not even loaded then)."""
+    return len({getattr(leaf, "startchar", None) for leaf in leaves(parsed.query)}) > 1
+
+
+def _correct(
+    searcher: Any,
+    parsed: Parsed,
+    where: Any,
+    wanted: _Wanted,
+    result: SearchResult,
+    thesaurus: Any,
+) -> Parsed:
+    """Words that are in no fact: corrected when the query found nothing, or when the
+    corrected words are found together in some fact; otherwise reported (`unmatched`).
+    Returns the query whose hits the result holds."""
+    from kb.search.spelling import suggest, unknown
+
+    reader = searcher.reader()
+    missing = unknown(parsed.text, parsed.query, reader)
+    if not missing:
+        return parsed
+    better = suggest(parsed.text, parsed.query, reader)
+    if better is not None:
+        corrected = prepare(parse(better), reader, thesaurus)
+        together = corrected.all_words if corrected.all_words is not None else corrected.query
+        if not result.hits or searcher.search(together, filter=where, limit=1):
+            hits = _run(searcher, corrected, where, wanted)
+            if hits:
+                if result.hits:
+                    result.unmatched = _typed(parsed.text, missing)
+                result.hits, result.query = hits, better
+                return corrected
+        result.suggestion = better
+    if result.hits:
+        result.unmatched = _typed(parsed.text, missing)
+    return parsed
+
+
+def _typed(text: str, places: Any) -> list[str]:
+    return list(dict.fromkeys(text[start:end] for start, end in sorted(places)))
 
 
 def _count(searcher: Any, query: Any, where: Any) -> int:
@@ -131,7 +171,7 @@ def _count(searcher: Any, query: Any, where: Any) -> int:
     return sum(1 for docnum in matched if docnum in allowed)
 
 
-def _highlight(hits: list[Hit], terms: dict[str, set[str]]) -> None:
+def _highlight(hits: list[Hit], terms: dict[str, set[str | tuple[str, ...]]]) -> None:
     from kb.search.highlight import for_hit
 
     for hit in hits:

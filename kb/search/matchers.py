@@ -1,4 +1,4 @@
-"""A Whoosh matcher kb cannot use as it is, and the query class that uses a corrected one.
+"""Whoosh matchers kb cannot use as they are, and the query classes that use corrected ones.
 
 `whoosh.matching.AndNotMatcher` (whoosh3 3.54.0, the same code as Whoosh 2.7) runs `a ANDNOT b`:
 
@@ -12,6 +12,12 @@ Collectors that read every match (`--all`, a large `--limit`, counting) hit the 
 one random pair of words in nine returned one excluded fact. `Excluding` is `AndNot` with a
 matcher that checks `b` wherever `a` starts or lands; tests/unit/search/test_exclusion.py
 compares it with set difference over random pairs, at every limit.
+
+`whoosh.matching.RequireMatcher` (`a REQUIRE b`: the documents of both, scored by `a` alone:
+kb's field terms and first tier) fails an assertion in `skip_to_quality` whenever `a` skips to
+a document `b` is on (it asks the intersection to find the next common document, which assumes
+they differ), and reads past the end when `a` runs out. `Requiring` uses a matcher that only
+looks for the next common document when there is one to look for.
 """
 
 from __future__ import annotations
@@ -58,3 +64,28 @@ def excluding_class() -> Any:
             return ExcludingMatcher(scored, excluded)
 
     return Excluding
+
+
+@lru_cache(maxsize=1)
+def requiring_class() -> Any:
+    """The `Requiring` query class (built on first use: it subclasses Whoosh classes)."""
+    from whoosh.matching import RequireMatcher
+    from whoosh.query import Require
+
+    class RequiringMatcher(RequireMatcher):
+        def skip_to_quality(self, minquality: float) -> int:
+            skipped = int(self.a.skip_to_quality(minquality))
+            a, b = self.a, self.b
+            if a.is_active() and b.is_active() and a.id() != b.id():
+                self.child._find_next()
+            return skipped
+
+    class Requiring(Require):
+        """`a REQUIRE b`: documents matching both, scored by `a` only."""
+
+        def matcher(self, searcher: Any, context: Any = None) -> Any:
+            scored = self.a.matcher(searcher, context)
+            required = self.b.matcher(searcher, searcher.boolean_context())
+            return RequiringMatcher(scored, required)
+
+    return Requiring

@@ -7,32 +7,56 @@
    Whoosh's parser), anything else with Whoosh's parser set up for kb (`_parser`: phrases,
    AND/OR/NOT, parentheses, `*`/`?` wildcards, `term~` fuzzy terms, `^` boosts, field
    prefixes from kb.index.fields.USER_FIELDS);
-3. shape it: `a b NOT c` excludes c from "a or b" (`_exclusions`), fuzzy terms keep their first
+3. shape it: `a b NOT c` excludes c from "a or b" (`_exclusions`), a quoted phrase in a
+   keyword field is the whole keyword (`_whole_keywords`), fuzzy terms keep their first
    letter (`_fuzzy_prefix`);
 4. check the query (kb.search.limits.check_query);
 5. the tiers: facts containing every word rank before the others (`_all_words`).
 
-Once the index is open, `check_against(parsed, reader)` is the last stage (how many words a
-wildcard stands for). The limits are constants and pure checks in kb.search.limits.
+Once the index is open, `prepare(parsed, reader)` is the last stage: wildcards and fuzzy terms
+are compared with the words of the facts as written (not their stems), checked (how many words
+one stands for) and replaced by those words, each searched as if typed (`_patterns`). The
+limits are constants and pure checks in kb.search.limits.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from copy import copy
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from kb.core.errors import QueryError
 from kb.entries.filters import Resolved
-from kb.index.fields import DEFAULT_FIELDS, FIELD_ALIASES, USER_FIELDS, schema
+from kb.index.fields import (
+    DEFAULT_FIELDS,
+    FIELD_ALIASES,
+    KEBAB_FIELDS,
+    STEMMED_FIELDS,
+    USER_FIELDS,
+    WORDS_FIELD,
+    schema,
+)
+from kb.index.text import fold
 from kb.search.limits import check_expansions, check_query, check_text, leaves
-from kb.search.matchers import excluding_class
+from kb.search.matchers import excluding_class, requiring_class
+from kb.search.thesaurus import (
+    EXPANSION_WEIGHT,
+    FILLER,
+    FILLER_WEIGHT,
+    Match,
+    Token,
+    matches,
+    tokens,
+)
 
 
 class Parsed(NamedTuple):
     text: str
     query: Any  # the whole query (a whoosh.query.Query)
     all_words: Any | None  # facts matching every word: ranked before the others
+    checked: Any = None  # the query as checked (stage 4), which stage 6 shapes again
 
 
 def parse(text: str) -> Parsed:
@@ -40,14 +64,25 @@ def parse(text: str) -> Parsed:
     text = text.strip()
     check_text(text)  # 1
     query = _build(text)  # 2
-    query = _fuzzy_prefix(_exclusions(query))  # 3
+    query = _fuzzy_prefix(_whole_keywords(_exclusions(query)))  # 3
     check_query(query)  # 4
-    return Parsed(text, query, _all_words(query))  # 5
+    return Parsed(text, *_shape(query, text), checked=query)  # 5
 
 
-def check_against(parsed: Parsed, reader: Any) -> None:
-    """The last stage, once the index is open: limits that depend on the words it holds."""
-    check_expansions(parsed.query, reader)
+def prepare(parsed: Parsed, reader: Any, thesaurus: Sequence[Any] = ()) -> Parsed:
+    """Stage 6, once the index is open: the query shaped again with the KB's thesaurus
+    (kb.search.thesaurus, kept in the index manifest), then wildcards and fuzzy terms checked
+    and replaced by the words they stand for (kb.search.limits.check_expansions, `_patterns`)."""
+    query, every = parsed.query, parsed.all_words
+    if thesaurus:
+        found = tokens(parsed.text)
+        found_matches = list(matches(found, thesaurus))
+        if found_matches:
+            query, every = _shape(parsed.checked, parsed.text, found_matches, found)
+    check_expansions(query, reader)
+    query = _patterns(query, reader)
+    every = _patterns(every, reader) if every is not None else None
+    return Parsed(parsed.text, query, every, parsed.checked)
 
 
 def _build(text: str) -> Any:
@@ -175,6 +210,20 @@ def _exclusions(query: Any) -> Any:
     return query
 
 
+def _whole_keywords(query: Any) -> Any:
+    """A quoted phrase in a field of kebab-case keywords (`tag:"nasal spray"`) is the whole
+    keyword (`nasal-spray`)."""
+    from whoosh.query import Phrase, Term
+
+    if isinstance(query, Phrase) and query.fieldname in KEBAB_FIELDS:
+        term = Term(query.fieldname, "-".join(query.words), boost=query.boost)
+        term.startchar, term.endchar = query.startchar, query.endchar
+        return term
+    if query.is_leaf():
+        return query
+    return query.apply(_whole_keywords)
+
+
 def _fuzzy_prefix(query: Any) -> Any:
     """Fuzzy terms keep their first letter (`esketamin~` never scans every word)."""
     from whoosh.query import FuzzyTerm
@@ -185,31 +234,213 @@ def _fuzzy_prefix(query: Any) -> Any:
     return query
 
 
-def _all_words(query: Any) -> Any | None:
-    """The query for facts containing every word, when words were grouped without operators."""
-    from whoosh.query import And, AndNot
+def _patterns(query: Any, reader: Any) -> Any:
+    """Wildcard and fuzzy terms of stemmed fields replaced by the words they match as written
+    (in the words field), each searched in the term's field as a typed word would be: `medicat*`
+    finds "medication" and "medications" (whose stem is "medic"), not every stem that starts
+    with "medicat". Other fields (keywords, ids) hold whole values: their patterns stay."""
+    from whoosh.query import MultiTerm, NullQuery, Or, Term
 
-    words_class = any_words_class()
-    if isinstance(query, AndNot) and isinstance(query.a, words_class):
-        every = _all_words(query.a)
-        return AndNot(every, query.b) if every is not None else None
-    if isinstance(query, words_class) and len(query.subqueries) > 1:
-        return And(query.subqueries)
-    return None
+    fields = schema()
+    found: dict[tuple[Any, ...], list[str]] = {}
+
+    def replace(node: Any) -> Any:
+        if not node.is_leaf():
+            return node.apply(replace)
+        if not isinstance(node, MultiTerm):
+            return node
+        pattern: Any = copy(node)  # Prefix, Wildcard or FuzzyTerm
+        if pattern.fieldname not in STEMMED_FIELDS:
+            return node
+        field, boost = pattern.fieldname, pattern.boost
+        key = (type(node), pattern.text, getattr(node, "maxdist", 0))
+        if key not in found:
+            pattern.fieldname, pattern.text = WORDS_FIELD, fold(pattern.text)
+            found[key] = [
+                t.decode("utf-8") if isinstance(t, bytes) else t for t in pattern._btexts(reader)
+            ]
+        stems = sorted({stem for word in found[key] for stem in fields[field].process_text(word)})
+        terms = []
+        for stem in stems:
+            term = Term(field, stem, boost=boost)
+            term.startchar, term.endchar = node.startchar, node.endchar
+            terms.append(term)
+        if not terms:
+            return NullQuery
+        return terms[0] if len(terms) == 1 else Or(terms)
+
+    replaced = replace(query)
+    return query if replaced == query else replaced.normalize()
 
 
-def positive_terms(query: Any, reader: Any) -> dict[str, set[str]]:
-    """The index terms (wildcards expanded) the query looks for, by field: what to highlight.
-    Excluded terms (NOT) are left out."""
-    from whoosh.query import AndNot, Not
+class _Word(NamedTuple):
+    """A word (or phrase) typed without a field: Whoosh's query for it in the default fields."""
 
-    found: dict[str, set[str]] = {}
+    query: Any
+    start: int
+    end: int
+    filler: bool
+
+
+def _shape(
+    query: Any, text: str, found: Sequence[Match] = (), words_typed: Sequence[Token] = ()
+) -> tuple[Any, Any | None]:
+    """Stage 5: the query searched and the tier ranked first (facts with every word), from
+    words grouped without operators (`a b field:c`):
+
+    - a field term narrows (`subject:esketamine bladder`: esketamine facts, ranked by
+      "bladder"); field terms alone are all required;
+    - filler words (kb.search.thesaurus.FILLER) weigh little and are not required;
+    - thesaurus matches (stage 6) add their words with a lower weight; a fact with one of them
+      counts as having the words matched;
+    - every other word is required in the first tier.
+
+    Returns the query and the first tier's (None when there is none)."""
+    from whoosh.query import And
+
+    excluding, require = excluding_class(), requiring_class()
+    excluded = None
+    if isinstance(query, excluding):
+        query, excluded = query.a, query.b
+    children = list(query.subqueries) if isinstance(query, _any_words()) else [query]
+    filters, words, groups = [], [], []
+    for child in children:
+        kind = _kind(child)
+        if kind == "filter":
+            filters.append(child)
+        elif kind == "word":
+            start, end = child_span(child)
+            filler = _is_term(child) and fold(text[start:end].strip('"')) in FILLER
+            words.append(_Word(child, start, end, filler))
+        else:
+            groups.append(child)
+    if words and all(word.filler for word in words) and not groups and not found:
+        words = [word._replace(filler=False) for word in words]  # nothing but filler: as typed
+    usable = [m for m in found if _covers_words(m, words, words_typed)]
+
+    ranked = [_weighed(w.query, FILLER_WEIGHT) if w.filler else w.query for w in words]
+    ranked += groups
+    required = list(groups)
+    for match in usable:
+        expansions = [q for q in (_expansion(word) for word in match.words) if q is not None]
+        ranked += expansions
+        covered = [w.query for w in words if match.start <= w.start and w.end <= match.end]
+        content = [q for q in covered if not any(q is w.query and w.filler for w in words)]
+        options = ([_all(content)] if content else []) + expansions
+        if options:
+            required.append(_any(options))
+    covered_spans = [(m.start, m.end) for m in usable]
+    required += [
+        w.query
+        for w in words
+        if not w.filler and not any(s <= w.start and w.end <= e for s, e in covered_spans)
+    ]
+    every = None
+    if ranked and len(ranked) > len(required) and required:
+        every = require(_any(ranked), _all(required))
+    elif len(required) > 1:
+        every = And(required)
+    if ranked:
+        searched = _any(ranked)
+        if filters:
+            searched = require(searched, _all(filters))
+            every = require(every, _all(filters)) if every is not None else None
+    else:
+        searched = _all(filters)
+    if excluded is not None:
+        searched = excluding(searched, excluded)
+        every = excluding(every, excluded) if every is not None else None
+    return searched, every
+
+
+def _kind(query: Any) -> str:
+    """ "filter" (a field term: every leaf in one field, not a word of the default fields),
+    "word" (one word or phrase typed without a field) or "group" (anything else)."""
+    fields = {leaf.fieldname for leaf in leaves(query) if getattr(leaf, "fieldname", None)}
+    if len(fields) == 1 and not (fields <= DEFAULT_FIELDS.keys() and len(DEFAULT_FIELDS) == 1):
+        return "filter"
+    if fields and fields <= DEFAULT_FIELDS.keys():
+        spans = {
+            (getattr(q, "startchar", None), getattr(q, "endchar", None)) for q in leaves(query)
+        }
+        if len(spans) == 1 and None not in next(iter(spans)):
+            return "word"
+    return "group"
+
+
+def child_span(query: Any) -> tuple[int, int]:
+    """Where a word was typed (every leaf of a word has the same place)."""
+    leaf = next(leaves(query))
+    return leaf.startchar, leaf.endchar
+
+
+def _is_term(query: Any) -> bool:
+    from whoosh.query import Term
+
+    return all(isinstance(leaf, Term) for leaf in leaves(query))
+
+
+def _covers_words(match: Match, words: Sequence[_Word], typed: Sequence[Token]) -> bool:
+    """Whether a thesaurus match lies on words typed without a field or operator: each of its
+    tokens is one of those words, or a stop word typed in lower case."""
+    inside = [t for t in typed if match.start <= t.start and t.end <= match.end]
+    return bool(inside) and all(
+        any(w.start <= t.start and t.end <= w.end for w in words)
+        or (t.stopped and not any(c.isupper() for c in t.key))
+        for t in inside
+    )
+
+
+def _weighed(query: Any, weight: float) -> Any:
+    weighed = copy(query)
+    weighed.boost = query.boost * weight
+    return weighed
+
+
+def _expansion(text: str) -> Any | None:
+    """A thesaurus word or phrase as a query over the default fields, weighing
+    EXPANSION_WEIGHT of a typed word."""
+    from whoosh.query import Or, Phrase, Term
+
+    stems = list(schema()["statement"].process_text(text, mode="query"))
+    if not stems:
+        return None
+    return Or(
+        [
+            Term(name, stems[0], boost=boost * EXPANSION_WEIGHT)
+            if len(stems) == 1
+            else Phrase(name, stems, boost=boost * EXPANSION_WEIGHT)
+            for name, boost in DEFAULT_FIELDS.items()
+        ]
+    )
+
+
+def _all(parts: Sequence[Any]) -> Any:
+    from whoosh.query import And
+
+    return parts[0] if len(parts) == 1 else And(list(parts))
+
+
+def _any(parts: Sequence[Any]) -> Any:
+    return parts[0] if len(parts) == 1 else _any_words()(list(parts))
+
+
+def positive_terms(query: Any, reader: Any) -> dict[str, set[str | tuple[str, ...]]]:
+    """What to highlight, by field: the index terms the query looks for (wildcards expanded),
+    and its phrases as tuples of terms (a phrase is highlighted where its words are in a row,
+    not wherever one of them is). Excluded terms (NOT) are left out."""
+    from whoosh.query import AndNot, Not, Phrase
+
+    found: dict[str, set[str | tuple[str, ...]]] = {}
 
     def walk(node: Any) -> None:
         if isinstance(node, Not):
             return
         if isinstance(node, AndNot):
             walk(node.a)
+            return
+        if isinstance(node, Phrase):
+            found.setdefault(node.fieldname, set()).add(tuple(node.words))
             return
         if not node.is_leaf():
             for child in node.children():

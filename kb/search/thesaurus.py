@@ -1,0 +1,78 @@
+"""What a query's words mean beyond themselves: question words and filler, and the KB's
+thesaurus (kb.toml `[[thesaurus]]`), applied at query time (the index keeps every word).
+
+- **Filler**: question words, auxiliaries, pronouns and the like (`how`, `does`, `should`,
+  `my`, `not`): in a query they weigh FILLER_WEIGHT of a word, and a fact need not contain them
+  to count as having every word. A query of nothing but filler searches it as typed.
+- **Thesaurus**: each entry lists `words` that mean the same (words or phrases) and what they
+  `also` look for. A query containing one of the words (compared as stems, in order, stop
+  words included: `side effect` matches "side effects") also looks for the entry's other words
+  and its `also`, each weighing EXPANSION_WEIGHT of a typed word; a fact with one of them
+  counts as having the matched words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
+
+FILLER_WEIGHT = 0.1
+EXPANSION_WEIGHT = 0.5
+
+# English question words, auxiliaries, pronouns, determiners and negation, as typed (folded);
+# Whoosh's stop words (`the`, `is`, `can`, `when`, ...) never reach the query at all.
+_FILLER_TEXT = """
+    who whom whose what which where why how whats
+    do does did doing done am was were been being has have had having
+    could should would shall might must
+    i me my mine myself he him his she her hers it its we our ours they them their theirs
+    yourself yourselves themselves ourselves there here these those
+    much many any some anything something someone somebody anyone
+    really actually also just very so too than then ever even
+    get gets got getting go goes going tell know explain
+    not don doesn didn isn aren wasn weren won wouldn shouldn couldn haven hasn hadn
+"""
+FILLER = frozenset(_FILLER_TEXT.split())
+
+
+class Match(NamedTuple):
+    """A thesaurus entry found in a query."""
+
+    start: int  # the matched words' place in the query text
+    end: int
+    words: tuple[str, ...]  # what else to look for: the entry's other words, then `also`
+
+
+class Token(NamedTuple):
+    key: str  # the stem (or stop word) as thesaurus keys hold it
+    start: int
+    end: int
+    stopped: bool  # a stop word or single letter: never a query term of its own
+
+
+def tokens(text: str) -> list[Token]:
+    """The query's words as the thesaurus keys were made (kb.index.fields.thesaurus_record)."""
+    from kb.index.fields import schema
+
+    analyzer: Any = schema()["statement"].analyzer
+    return [
+        Token(t.text, t.startchar, t.endchar, t.stopped)
+        for t in analyzer(text, chars=True, removestops=False, mode="query")
+    ]
+
+
+def matches(
+    found: Sequence[Token], thesaurus: Sequence[Sequence[Sequence[str]]]
+) -> Iterator[Match]:
+    """Each thesaurus entry one of whose keys occurs in the tokens (every occurrence)."""
+    keys = [t.key for t in found]
+    for entry_keys, words, also in thesaurus:
+        for key, word in zip(entry_keys, words, strict=False):
+            if not key:
+                continue
+            parts = key.split(" ")
+            size = len(parts)
+            for at in range(len(keys) - size + 1):
+                if keys[at : at + size] == parts:
+                    others = tuple(w for w in words if w != word)
+                    yield Match(found[at].start, found[at + size - 1].end, others + tuple(also))

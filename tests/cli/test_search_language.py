@@ -1,0 +1,89 @@
+"""The query language through the CLI: keyword phrases, narrowing fields, messages about
+filters, unknown words and corrections, numbers (docs/search.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kb.cli.app import app
+
+
+def kb_search(runner: CliRunner, kb: Path, *args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["search", *args, "--kb", str(kb)])
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "out"),
+    [
+        ('tag:"legal status"', 0, "widgetol-schedule-iv\n"),
+        ('topic:"risks"', 0, "widgetol-bladder-damage\n"),
+        ('status:"refuted"', 1, ""),
+        ('attribute:"legal schedule"', 0, "widgetol-schedule-iv\n"),
+        ('tag:"nasal spray"', 1, ""),
+    ],
+)
+def test_quoted_keywords_work_without_a_traceback(
+    runner: CliRunner, mini_kb: Path, query: str, code: int, out: str
+) -> None:
+    result = kb_search(runner, mini_kb, query, "-f", "ids")
+    assert result.exit_code == code, result.output
+    assert result.stdout == out
+    assert "Traceback" not in result.output
+
+
+def test_field_terms_narrow(runner: CliRunner, mini_kb: Path) -> None:
+    result = kb_search(runner, mini_kb, "subject:widgetol topic:risks", "-f", "ids")
+    assert result.exit_code == 0 and result.stdout == "widgetol-bladder-damage\n"
+
+
+def test_a_filter_that_removes_every_hit_says_so(runner: CliRunner, mini_kb: Path) -> None:
+    result = kb_search(runner, mini_kb, "bladder", "--status", "refuted", "-f", "ids")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        "kb: no facts match 'bladder' with --status refuted; 1 fact matches without the filters\n"
+    )
+    result = kb_search(runner, mini_kb, "widgetol", "--tag", "potency", "--topic", "risks")
+    assert result.exit_code == 1
+    assert "with --topic risks --tag potency; 5 facts match without the filters" in result.stderr
+
+
+def test_no_match_without_filters_is_the_usual_message(runner: CliRunner, mini_kb: Path) -> None:
+    result = kb_search(runner, mini_kb, "zzyzx", "--status", "refuted")
+    assert result.exit_code == 1 and result.stderr == "kb: no facts match 'zzyzx'\n"
+
+
+def test_a_mistyped_word_among_known_ones_is_corrected(runner: CliRunner, mini_kb: Path) -> None:
+    result = kb_search(runner, mini_kb, "widgetol", "bladdr", "-f", "ids")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "widgetol-bladder-damage"
+    assert result.stderr == (
+        "kb: notice: no fact contains 'bladdr'; showing results for 'widgetol bladder'\n"
+    )
+
+
+def test_an_unknown_word_among_known_ones_is_reported(runner: CliRunner, mini_kb: Path) -> None:
+    result = kb_search(runner, mini_kb, "widgetol", "zzyzx", "-f", "ids")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 5
+    assert result.stderr == (
+        "kb: notice: no fact contains 'zzyzx'; showing facts with the other words\n"
+    )
+
+
+def test_a_word_mistyped_twice_is_corrected_twice(runner: CliRunner, mini_kb: Path) -> None:
+    result = kb_search(runner, mini_kb, "widgetl widgetl", "-f", "ids")
+    assert result.exit_code == 0
+    assert "showing results for 'widgetol widgetol'" in result.stderr
+
+
+@pytest.mark.parametrize("query", ["1970", '"schedule iv"', "1972 OR 1970"])
+def test_numbers_are_words(runner: CliRunner, mini_kb: Path, query: str) -> None:
+    result = kb_search(runner, mini_kb, query, "-f", "ids")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_single_digit_is_a_query(runner: CliRunner, mini_kb: Path) -> None:
+    result = kb_search(runner, mini_kb, "5", "-f", "ids")
+    assert result.exit_code == 1 and result.stderr == "kb: no facts match '5'\n"  # not refused
