@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kb.core.atomic import write_atomic
 from kb.core.errors import IndexUnavailableError
 from kb.entries.filters import Catalog
 from kb.index.damage import IndexDamaged
@@ -250,11 +249,15 @@ class Store:
         return temp
 
     def write_manifest(self, directory: Path, manifest: Manifest) -> None:
+        from kb.core.atomic import write_atomic  # only when the index changed
+
         manifest.index_files = fingerprint(directory)
         write_atomic(directory / MANIFEST, manifest.dumps())
 
     def publish(self, build_dir: Path) -> str:
         """Rename a complete build into place, point the marker at it, drop older ones."""
+        from kb.core.atomic import write_atomic
+
         generation = "ix-" + build_dir.name.rsplit("-", 1)[1]
         os.rename(build_dir, self.dir / generation)
         marker = {
