@@ -18,6 +18,12 @@ kb's field terms and first tier) fails an assertion in `skip_to_quality` wheneve
 a document `b` is on (it asks the intersection to find the next common document, which assumes
 they differ), and reads past the end when `a` runs out. `Requiring` uses a matcher that only
 looks for the next common document when there is one to look for.
+
+`whoosh.matching.DisjunctionMaxMatcher` (a document scored by the best of several queries:
+the thesaurus words of one meaning) takes the maximum of both sides' scores even when one side
+is on another document, so every document got the best score of the whole query; its
+`replace` also drops a side that is still active. `Best` uses a matcher that scores only the
+sides on the current document and takes no part in Whoosh's block-quality skipping.
 """
 
 from __future__ import annotations
@@ -89,3 +95,55 @@ def requiring_class() -> Any:
             return RequiringMatcher(scored, required)
 
     return Requiring
+
+
+@lru_cache(maxsize=1)
+def best_class() -> Any:
+    """The `Best` query class (built on first use: it subclasses Whoosh classes)."""
+    from whoosh.matching import DisjunctionMaxMatcher, NullMatcher
+    from whoosh.query import DisjunctionMax
+
+    class BestMatcher(DisjunctionMaxMatcher):
+        def _on(self) -> list[Any]:
+            """The sides on the current document."""
+            active = [m for m in (self.a, self.b) if m.is_active()]
+            current = min(m.id() for m in active)
+            return [m for m in active if m.id() == current]
+
+        def score(self) -> float:
+            scores = [m.score() for m in self._on()]
+            best = max(scores)
+            return best + self.tiebreak * (sum(scores) - best)
+
+        def weight(self) -> float:
+            return max(m.weight() for m in self._on())
+
+        def supports_block_quality(self) -> bool:
+            return False
+
+        def replace(self, minquality: float = 0) -> Any:
+            a = self.a.replace() if self.a.is_active() else NullMatcher()
+            b = self.b.replace() if self.b.is_active() else NullMatcher()
+            if not a.is_active():
+                return b
+            if not b.is_active():
+                return a
+            if a is self.a and b is self.b:
+                return self
+            return self.__class__(a, b, tiebreak=self.tiebreak)
+
+    class Best(DisjunctionMax):
+        """Documents matching any of the queries, scored by the best one on each."""
+
+        def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
+            reader = searcher.reader()
+            return self._tree_matcher(
+                subs,
+                BestMatcher,
+                searcher,
+                context,
+                lambda query: query.estimate_size(reader),
+                tiebreak=self.tiebreak,
+            )
+
+    return Best
