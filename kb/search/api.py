@@ -132,10 +132,12 @@ def _correct(
     result: SearchResult,
     thesaurus: Any,
 ) -> Parsed:
-    """Words that are in no fact: corrected when the query found nothing, or when the
-    corrected words are found together in some fact; otherwise reported (`unmatched`).
-    Returns the query whose hits the result holds."""
-    from kb.search.spelling import suggest, unknown
+    """Words that are in no fact: corrected when the query found nothing, or, in a few
+    keywords (kb.search.spelling.keywords), when the corrected words are found together in some
+    fact; otherwise reported (`unmatched`, with the correction as a suggestion). In a question
+    a word the facts lack is more likely a real word than a typo ("who stays with you" is not
+    "who says"). Returns the query whose hits the result holds."""
+    from kb.search.spelling import keywords, suggest, unknown
 
     reader = searcher.reader()
     missing = unknown(parsed.text, parsed.query, reader)
@@ -145,7 +147,9 @@ def _correct(
     if better is not None:
         corrected = prepare(parse(better), reader, thesaurus)
         together = corrected.all_words if corrected.all_words is not None else corrected.query
-        if not result.hits or searcher.search(together, filter=where, limit=1):
+        if not result.hits or (
+            keywords(parsed.text, parsed.query) and searcher.search(together, filter=where, limit=1)
+        ):
             hits = _run(searcher, corrected, where, wanted)
             if hits:
                 if result.hits:

@@ -40,11 +40,12 @@ from kb.index.fields import (
 )
 from kb.index.text import fold
 from kb.search.limits import check_expansions, check_query, check_text, leaves
-from kb.search.matchers import excluding_class, requiring_class
+from kb.search.matchers import best_class, excluding_class, requiring_class
 from kb.search.thesaurus import (
-    EXPANSION_WEIGHT,
     FILLER,
     FILLER_WEIGHT,
+    RELATED_WEIGHT,
+    SAME_WEIGHT,
     Match,
     Token,
     matches,
@@ -319,27 +320,36 @@ def _shape(
     usable = [m for m in found if _covers_words(m, words, words_typed)]
 
     ranked = [_weighed(w.query, FILLER_WEIGHT) if w.filler else w.query for w in words]
-    ranked += groups
-    required = list(groups)
+    required: list[Any] = []
+    covered_spans = []
     for match in usable:
-        expansions = [q for q in (_expansion(word) for word in match.words) if q is not None]
-        ranked += expansions
-        covered = [w.query for w in words if match.start <= w.start and w.end <= match.end]
-        content = [q for q in covered if not any(q is w.query and w.filler for w in words)]
-        options = ([_all(content)] if content else []) + expansions
-        if options:
-            required.append(_any(options))
-    covered_spans = [(m.start, m.end) for m in usable]
+        covered = [w for w in words if match.start <= w.start and w.end <= match.end]
+        content = [w.query for w in covered if not w.filler]
+        ranked = [q for q in ranked if not any(q is w.query for w in covered)]
+        typed_stems = {leaf.text for q in content for leaf in leaves(q) if hasattr(leaf, "text")}
+        same = _expansions(match.same, SAME_WEIGHT, typed_stems)
+        related = _expansions(match.related, RELATED_WEIGHT, typed_stems)
+        meaning = ([_any(content)] if content else []) + same + related
+        if meaning:
+            ranked.append(_best(meaning))
+        if content or same:
+            required.append(_any(([_all(content)] if content else []) + same))
+        covered_spans.append((match.start, match.end))
+    ranked += groups
+    required += groups
     required += [
         w.query
         for w in words
         if not w.filler and not any(s <= w.start and w.end <= e for s, e in covered_spans)
     ]
     every = None
-    if ranked and len(ranked) > len(required) and required:
-        every = require(_any(ranked), _all(required))
-    elif len(required) > 1:
-        every = And(required)
+    plain = len(ranked) == len(required) and all(
+        a is b for a, b in zip(ranked, required, strict=True)
+    )
+    if plain and len(required) > 1:
+        every = And(required)  # words only: facts with all of them, scored by them
+    elif required and not plain:
+        every = require(_any(ranked), _all(required))  # scored with filler and thesaurus too
     if ranked:
         searched = _any(ranked)
         if filters:
@@ -397,22 +407,33 @@ def _weighed(query: Any, weight: float) -> Any:
     return weighed
 
 
-def _expansion(text: str) -> Any | None:
-    """A thesaurus word or phrase as a query over the default fields, weighing
-    EXPANSION_WEIGHT of a typed word."""
+def _expansions(texts: Sequence[str], weight: float, typed: set[str]) -> list[Any]:
+    """Thesaurus words or phrases as queries over the default fields, weighing `weight` of a
+    typed word; those that come to the stems typed (`addicted` for `addiction`) are left out."""
     from whoosh.query import Or, Phrase, Term
 
-    stems = list(schema()["statement"].process_text(text, mode="query"))
-    if not stems:
-        return None
-    return Or(
-        [
-            Term(name, stems[0], boost=boost * EXPANSION_WEIGHT)
-            if len(stems) == 1
-            else Phrase(name, stems, boost=boost * EXPANSION_WEIGHT)
-            for name, boost in DEFAULT_FIELDS.items()
-        ]
-    )
+    found, seen = [], set()
+    for text in texts:
+        stems = tuple(schema()["statement"].process_text(text, mode="query"))
+        if not stems or stems in seen or (len(stems) == 1 and stems[0] in typed):
+            continue
+        seen.add(stems)
+        found.append(
+            Or(
+                [
+                    Term(name, stems[0], boost=boost * weight)
+                    if len(stems) == 1
+                    else Phrase(name, list(stems), boost=boost * weight)
+                    for name, boost in DEFAULT_FIELDS.items()
+                ]
+            )
+        )
+    return found
+
+
+def _best(parts: Sequence[Any]) -> Any:
+    """Facts matching any of the parts, scored by the best one (one meaning counts once)."""
+    return parts[0] if len(parts) == 1 else best_class()(list(parts))
 
 
 def _all(parts: Sequence[Any]) -> Any:

@@ -18,6 +18,7 @@ from kb.index.text import fold
 from kb.search.thesaurus import FILLER
 
 MIN_LENGTH = 3
+KEYWORDS = 3  # words at most, none of them filler, for a query to be corrected despite hits
 
 
 def spans(query: Any) -> dict[tuple[int, int], list[tuple[str, str]]]:
@@ -59,6 +60,13 @@ def unknown(text: str, query: Any, reader: Any) -> dict[tuple[int, int], list[tu
         if not any((field, term) in reader for field, term in terms if field in reader.schema):
             found[place] = terms
     return found
+
+
+def keywords(text: str, query: Any) -> bool:
+    """Whether the query is a few keywords (no filler words such as `how`, `does`), rather
+    than a question or a sentence."""
+    typed = [text[start:end].strip('"') for start, end in spans(query)]
+    return len(typed) <= KEYWORDS and not any(fold(word) in FILLER for word in typed)
 
 
 def closest(reader: Any, field: str, typed: str) -> str | None:

@@ -7,8 +7,9 @@ thesaurus (kb.toml `[[thesaurus]]`), applied at query time (the index keeps ever
 - **Thesaurus**: each entry lists `words` that mean the same (words or phrases) and what they
   `also` look for. A query containing one of the words (compared as stems, in order, stop
   words included: `side effect` matches "side effects") also looks for the entry's other words
-  and its `also`, each weighing EXPANSION_WEIGHT of a typed word; a fact with one of them
-  counts as having the matched words.
+  (weighing SAME_WEIGHT of a typed word) and its `also` (RELATED_WEIGHT). A fact scores by the
+  best of them, not their sum (one meaning counts once), and a fact with one of the other
+  words counts as having the words matched; `also` words only add to the score.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
-FILLER_WEIGHT = 0.1
-EXPANSION_WEIGHT = 0.5
+FILLER_WEIGHT = 0.1  # of a typed word
+SAME_WEIGHT = 0.5  # a thesaurus word of the same meaning as the one typed
+RELATED_WEIGHT = 0.3  # a thesaurus word it `also` looks for
 
 # English question words, auxiliaries, pronouns, determiners and negation, as typed (folded);
 # Whoosh's stop words (`the`, `is`, `can`, `when`, ...) never reach the query at all.
@@ -40,7 +42,8 @@ class Match(NamedTuple):
 
     start: int  # the matched words' place in the query text
     end: int
-    words: tuple[str, ...]  # what else to look for: the entry's other words, then `also`
+    same: tuple[str, ...]  # the entry's other words: a fact with one has the matched words
+    related: tuple[str, ...]  # its `also`: looked for, not required
 
 
 class Token(NamedTuple):
@@ -64,15 +67,17 @@ def tokens(text: str) -> list[Token]:
 def matches(
     found: Sequence[Token], thesaurus: Sequence[Sequence[Sequence[str]]]
 ) -> Iterator[Match]:
-    """Each thesaurus entry one of whose keys occurs in the tokens (every occurrence)."""
+    """Each thesaurus entry one of whose keys occurs in the tokens, once per place (the
+    longest of its keys there)."""
     keys = [t.key for t in found]
     for entry_keys, words, also in thesaurus:
+        places: dict[int, tuple[int, str]] = {}  # start token -> (size, the word matched)
         for key, word in zip(entry_keys, words, strict=False):
-            if not key:
-                continue
-            parts = key.split(" ")
+            parts = key.split(" ") if key else []
             size = len(parts)
-            for at in range(len(keys) - size + 1):
-                if keys[at : at + size] == parts:
-                    others = tuple(w for w in words if w != word)
-                    yield Match(found[at].start, found[at + size - 1].end, others + tuple(also))
+            for at in range(len(keys) - size + 1) if parts else ():
+                if keys[at : at + size] == parts and size > places.get(at, (0, ""))[0]:
+                    places[at] = (size, word)
+        for at, (size, word) in sorted(places.items()):
+            same = tuple(w for w in words if w != word)
+            yield Match(found[at].start, found[at + size - 1].end, same, tuple(also))
