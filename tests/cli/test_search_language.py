@@ -87,3 +87,21 @@ def test_numbers_are_words(runner: CliRunner, mini_kb: Path, query: str) -> None
 def test_a_single_digit_is_a_query(runner: CliRunner, mini_kb: Path) -> None:
     result = kb_search(runner, mini_kb, "5", "-f", "ids")
     assert result.exit_code == 1 and result.stderr == "kb: no facts match '5'\n"  # not refused
+
+
+def test_kb_validate_checks_the_thesaurus(runner: CliRunner, mini_kb: Path) -> None:
+    with (mini_kb / "kb.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[[thesaurus]]\nwords = []\nalso = [1]\n\n[[thesaurus]]\nwordz = ["a"]\n')
+    result = runner.invoke(app, ["validate", "--kb", str(mini_kb)])
+    assert result.exit_code == 1
+    assert "KB017 'words' needs at least 1 item(s)" in result.stdout
+    assert "KB012 'also' items must be strings, not integer" in result.stdout
+    assert "unknown key 'wordz' (did you mean 'words'?)" in result.stdout
+
+
+def test_a_thesaurus_word_is_searched_with_its_synonyms(runner: CliRunner, mini_kb: Path) -> None:
+    with (mini_kb / "kb.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[[thesaurus]]\nwords = ["injure", "harm"]\n')
+    assert runner.invoke(app, ["validate", "--kb", str(mini_kb)]).exit_code == 0
+    result = kb_search(runner, mini_kb, "injure", "-f", "ids")
+    assert result.exit_code == 0 and result.stdout == "widgetol-bladder-damage\n"

@@ -4,6 +4,7 @@ AndNot matcher lets one through when B's first match comes before A's)."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,16 @@ from tests.conftest import SHIPPED_KB
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
-    directory = str(tmp_path_factory.mktemp("exclusion-index"))
-    search(SHIPPED_KB, "ketamine", index_dir=directory)  # built once
-    return directory
+def kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The shipped KB without its thesaurus (B is then exactly the facts containing the word:
+    a positive word also looks for its thesaurus words, an excluded one does not), indexed."""
+    root = tmp_path_factory.mktemp("exclusion") / "kb"
+    shutil.copytree(SHIPPED_KB, root)
+    settings = (root / "kb.toml").read_text(encoding="utf-8")
+    (root / "kb.toml").write_text(settings.split("[[thesaurus]]")[0], encoding="utf-8")
+    index_dir = str(tmp_path_factory.mktemp("exclusion-index"))
+    search(root, "ketamine", index_dir=index_dir)  # built once
+    return root, index_dir
 
 
 def _words() -> list[str]:
@@ -39,10 +46,9 @@ def _words() -> list[str]:
 WORDS = _words()
 
 
-def _ids(text: str, index_dir: str, limit: int | None) -> list[str]:
-    result = search(
-        SHIPPED_KB, text, limit=limit, index_dir=index_dir, highlight=False, records=False
-    )
+def _ids(kb: tuple[Path, str], text: str, limit: int | None) -> list[str]:
+    root, index_dir = kb
+    result = search(root, text, limit=limit, index_dir=index_dir, highlight=False, records=False)
     return [hit.id for hit in result.hits]
 
 
@@ -56,11 +62,11 @@ def _ids(text: str, index_dir: str, limit: int | None) -> list[str]:
     limit=st.one_of(st.none(), st.integers(min_value=1, max_value=300)),
 )
 def test_an_excluded_fact_never_appears(
-    index_dir: str, a: str, b: str, form: str, limit: int | None
+    kb: tuple[Path, str], a: str, b: str, form: str, limit: int | None
 ) -> None:
-    with_a = set(_ids(a, index_dir, None))
-    with_b = set(_ids(b, index_dir, None))
-    found = _ids(form.format(a=a, b=b), index_dir, limit)
+    with_a = set(_ids(kb, a, None))
+    with_b = set(_ids(kb, b, None))
+    found = _ids(kb, form.format(a=a, b=b), limit)
     assert not set(found) & with_b
     expected = with_a - with_b
     assert len(found) == (len(expected) if limit is None else min(limit, len(expected)))
@@ -97,9 +103,8 @@ def _field(query: object) -> object:
     return Term("t", leaf.text)
 
 
-def test_excluded_facts_are_not_counted(index_dir: str) -> None:
-    result = search(SHIPPED_KB, "esketamine NOT ketamine", limit=1, index_dir=index_dir, count=True)
-    assert result.total == len(_ids("esketamine NOT ketamine", index_dir, None))
-    assert not set(_ids("esketamine NOT ketamine", index_dir, None)) & set(
-        _ids("ketamine", index_dir, None)
-    )
+def test_excluded_facts_are_not_counted(kb: tuple[Path, str]) -> None:
+    root, index_dir = kb
+    result = search(root, "esketamine NOT ketamine", limit=1, index_dir=index_dir, count=True)
+    assert result.total == len(_ids(kb, "esketamine NOT ketamine", None))
+    assert not set(_ids(kb, "esketamine NOT ketamine", None)) & set(_ids(kb, "ketamine", None))

@@ -105,7 +105,7 @@ def test_a_field_term_keeps_exactly_the_facts_of_both(
         )
         return [hit.id for hit in result.hits]
 
-    expected = set(found(field)) & set(found(" OR ".join(words)))
+    expected = set(found(field)) & set(found(" ".join(words)))
     narrowed = found(f"{field} {' '.join(words)}", limit)
     assert set(narrowed) <= expected
     assert len(narrowed) == (len(expected) if limit is None else min(limit, len(expected)))

@@ -79,10 +79,16 @@ def test_a_phrase(index_dir: str) -> None:
 
 
 def test_highlights_cover_the_query_word(index_dir: str) -> None:
-    hit = run(index_dir, "bladder").hits[0]
+    hit = run(index_dir, "glutamate").hits[0]  # a word the thesaurus does not expand
     statement = hit.highlights[0]
     assert statement.spans
-    assert all(statement.text[s:e].lower().startswith("bladder") for s, e in statement.spans)
+    assert all(statement.text[s:e].lower().startswith("glutamate") for s, e in statement.spans)
+
+
+def test_highlights_cover_thesaurus_words_too(index_dir: str) -> None:
+    hits = run(index_dir, "bladder", limit=30).hits
+    marked = {h.text[s:e].lower() for hit in hits for h in hit.highlights for s, e in h.spans}
+    assert "bladder" in marked and marked & {"urinary", "cystitis"}
 
 
 def test_every_hit_matches_all_words_before_any_matches_one(index_dir: str) -> None:
