@@ -45,13 +45,14 @@ FIELD_ALIASES: dict[str, str] = {
     "sources": "source",
     "quotes": "quote",
 }
-# Fields searched by words without a prefix, with their weight in the ranking.
+# Fields searched by words without a prefix, with their weight in the ranking (tuned on the
+# relevance set's dev queries: bench/relevance.py; docs/search.md).
 DEFAULT_FIELDS: dict[str, float] = {
-    "statement": 4.0,
-    "names": 2.5,
+    "statement": 5.0,
+    "names": 1.5,
     "value": 1.5,
-    "meta": 1.0,
-    "quote": 1.0,
+    "meta": 1.5,
+    "quote": 0.5,
 }
 # Keyword fields of kebab-case values: a quoted phrase in them is the whole value with
 # hyphens (`tag:"nasal spray"` is the tag `nasal-spray`).

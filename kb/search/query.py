@@ -22,7 +22,7 @@ limits are constants and pure checks in kb.search.limits.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from copy import copy
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -75,11 +75,17 @@ def prepare(parsed: Parsed, reader: Any, thesaurus: Sequence[Any] = ()) -> Parse
     (kb.search.thesaurus, kept in the index manifest), then wildcards and fuzzy terms checked
     and replaced by the words they stand for (kb.search.limits.check_expansions, `_patterns`)."""
     query, every = parsed.query, parsed.all_words
-    if thesaurus:
-        found = tokens(parsed.text)
-        found_matches = list(matches(found, thesaurus))
-        if found_matches:
-            query, every = _shape(parsed.checked, parsed.text, found_matches, found)
+    found = tokens(parsed.text) if thesaurus else []
+    found_matches = list(matches(found, thesaurus)) if thesaurus else []
+    if found_matches or every is not None:
+        count = max(reader.doc_count(), 1)
+
+        def share(word: Any) -> float:
+            """The share of facts that contain a word (its most frequent field)."""
+            terms = [(q.fieldname, q.text) for q in leaves(word) if hasattr(q, "text")]
+            return max((reader.doc_frequency(f, t) for f, t in terms), default=0) / count
+
+        query, every = _shape(parsed.checked, parsed.text, found_matches, found, share)
     check_expansions(query, reader)
     query = _patterns(query, reader)
     every = _patterns(every, reader) if every is not None else None
@@ -274,6 +280,9 @@ def _patterns(query: Any, reader: Any) -> Any:
     return query if replaced == query else replaced.normalize()
 
 
+COMMON = 0.15  # a word in this share of the facts or more ranks, but is not required
+
+
 class _Word(NamedTuple):
     """A word (or phrase) typed without a field: Whoosh's query for it in the default fields."""
 
@@ -284,7 +293,11 @@ class _Word(NamedTuple):
 
 
 def _shape(
-    query: Any, text: str, found: Sequence[Match] = (), words_typed: Sequence[Token] = ()
+    query: Any,
+    text: str,
+    found: Sequence[Match] = (),
+    words_typed: Sequence[Token] = (),
+    share: Callable[[Any], float] | None = None,
 ) -> tuple[Any, Any | None]:
     """Stage 5: the query searched and the tier ranked first (facts with every word), from
     words grouped without operators (`a b field:c`):
@@ -321,6 +334,7 @@ def _shape(
 
     ranked = [_weighed(w.query, FILLER_WEIGHT) if w.filler else w.query for w in words]
     required: list[Any] = []
+    context: list[Any] = []  # what would be required but for being common
     covered_spans = []
     for match in usable:
         covered = [w for w in words if match.start <= w.start and w.end <= match.end]
@@ -332,16 +346,23 @@ def _shape(
         meaning = ([_any(content)] if content else []) + same + related
         if meaning:
             ranked.append(_best(meaning))
-        if content or same:
+        if content and share is not None and all(share(q) >= COMMON for q in content):
+            context.append(_any([_all(content), *same]))  # common words: ranked, not required
+        elif content or same:
             required.append(_any(([_all(content)] if content else []) + same))
+        elif related:  # a question's words ("how much", "where"): what they ask about
+            required.append(_any(related))
         covered_spans.append((match.start, match.end))
     ranked += groups
     required += groups
-    required += [
+    uncovered = [
         w.query
         for w in words
         if not w.filler and not any(s <= w.start and w.end <= e for s, e in covered_spans)
     ]
+    distinct = [q for q in uncovered if share is None or share(q) < COMMON]
+    context += [q for q in uncovered if q not in distinct]
+    required += distinct if distinct or required else context
     every = None
     plain = len(ranked) == len(required) and all(
         a is b for a, b in zip(ranked, required, strict=True)
