@@ -14,12 +14,12 @@ they live at module level).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh.analysis import (
     STOP_WORDS,
-    CJKFilter,
     CommaSeparatedTokenizer,
     Filter,
     LowercaseFilter,
@@ -29,11 +29,13 @@ from whoosh.analysis import (
     StopFilter,
 )
 
-from kb.index.text import fold, has_cjk
+from kb.index.text import CJK, fold, has_cjk
 
 # A number with thousands separators (kept whole), or a word: letters, digits and `_`,
 # possibly joined by single dots (`4.5`, `u.s`).
 WORD_PATTERN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\w+(?:\.?\w+)*"
+# A CJK character, or a run of anything else (within one token).
+CJK_PARTS = re.compile(f"{CJK.pattern}|(?:(?!{CJK.pattern}).)+")
 
 
 class FoldFilter(Filter):
@@ -78,10 +80,34 @@ class KeepFilter(StopFilter):
             yield token
 
 
+class CJKSplitFilter(Filter):
+    """Each CJK character of a token as a token of its own, the text around them as tokens
+    too (`AI技術` → `ai`, `技`, `術`); other tokens pass untouched. (Whoosh's CJKFilter does the
+    same but looks at every character of every token in Python: two thirds of the analysis
+    time.) Positions are renumbered afterwards, by KeepFilter."""
+
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:  # type: ignore[override]
+        for token in tokens:
+            text = token.text
+            if text.isascii() or not has_cjk(text):
+                yield token
+                continue
+            start = token.startchar if token.chars else 0
+            for part in CJK_PARTS.finditer(text):
+                token.text = part.group()
+                if token.chars:
+                    token.startchar, token.endchar = start + part.start(), start + part.end()
+                yield token
+
+
 def words_analyzer() -> Any:
     """Words as written: split, lower-cased, folded, CJK characters apart, stop words out."""
     return (
-        RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | FoldFilter() | CJKFilter() | KeepFilter()
+        RegexTokenizer(WORD_PATTERN)
+        | LowercaseFilter()
+        | FoldFilter()
+        | CJKSplitFilter()
+        | KeepFilter()
     )
 
 
