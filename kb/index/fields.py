@@ -16,12 +16,13 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from kb.index.text import SECTION
 from kb.index.whooshlazy import defer_morph_en
 
 if TYPE_CHECKING:
     from whoosh.fields import Schema
 
-FORMAT = 5
+FORMAT = 6
 
 defer_morph_en()  # before anything imports whoosh.query (see kb.index.whooshlazy)
 
@@ -45,20 +46,28 @@ FIELD_ALIASES: dict[str, str] = {
     "sources": "source",
     "quotes": "quote",
 }
-# Fields searched by words without a prefix, with their weight in the ranking (tuned on the
-# relevance set's dev queries: bench/relevance.py; docs/search.md).
-DEFAULT_FIELDS: dict[str, float] = {
-    "statement": 5.0,
-    "names": 1.5,
-    "value": 1.5,
-    "meta": 1.5,
-    "quote": 0.5,
+# The field of all the text of a fact (`text_fields`).
+TEXT_FIELD = "text"
+# Fields searched by words without a prefix, with their weight in the ranking: one field that
+# holds all the text of a fact (see `text_fields`; why one: docs/search.md, "One text field").
+DEFAULT_FIELDS: dict[str, float] = {"text": 1.0}
+# The parts of that text, in order, with the weight of their words (tuned on the relevance
+# set's dev queries: bench/relevance.py). They are part of the index: bump FORMAT when they
+# change.
+SECTIONS: dict[str, float] = {
+    "statement": 2.0,
+    "names": 1.0,
+    "value": 1.0,
+    "meta": 1.0,
+    "quote": 1.0,
 }
 # Keyword fields of kebab-case values: a quoted phrase in them is the whole value with
 # hyphens (`tag:"nasal spray"` is the tag `nasal-spray`).
 KEBAB_FIELDS = frozenset({"topic", "tag", "status", "attribute"})
 # Fields whose terms are stemmed (free text); the others hold whole values.
-STEMMED_FIELDS = frozenset({"statement", "quote", "names", "value", "meta"})
+STEMMED_FIELDS = frozenset({"text", "statement", "quote", "value"})
+# Query fields that are sections of `text`: `statement:x` is x in the statement's section.
+SECTION_FIELDS = {name: number for number, name in enumerate(SECTIONS) if name in USER_FIELDS}
 # The words of every stemmed field as written (not stemmed): what wildcards, fuzzy terms and
 # typo corrections are compared with (kb.search.query, kb.search.spelling).
 WORDS_FIELD = "words"
@@ -72,28 +81,25 @@ def schema() -> Schema:
     from kb.index.analysis import keyword_analyzer, stemming_analyzer, words_analyzer
 
     # Word tokens, lower case, accents folded, CJK characters apart, English stop words
-    # removed, numbers kept, stemmed (kb.index.analysis).
-    words = stemming_analyzer()
+    # removed, numbers kept, stemmed, weighing their section's weight (kb.index.analysis).
+    words = stemming_analyzer(tuple(SECTIONS.values()))
     whole, whole_list = keyword_analyzer(commas=False), keyword_analyzer(commas=True)
     return Schema(
         # The fact id (= file name); the unique key when a document is updated. Stored.
         id=ID(unique=True, stored=True),
         # The entry file, relative to the KB root (posix separators). Stored.
         path=ID(stored=True),
-        # Free text, stemmed, with positions for phrase queries. The statement is also
-        # stored on its own, so that `plain` output needs no JSON.
+        # All the text of the fact, stemmed, with positions for phrase queries: what words
+        # without a field are looked for in (`text_fields`).
+        text=TEXT(analyzer=stemming_analyzer(tuple(SECTIONS.values())), multitoken_query="phrase"),
+        # The free-text fields a query may name (`statement:`, `quote:`, `value:`), the same
+        # way. The statement is also stored on its own, so that `plain` output needs no JSON.
         statement=TEXT(analyzer=words, stored=True, multitoken_query="phrase"),
         quote=TEXT(analyzer=words, multitoken_query="phrase"),  # every provenance quote
-        names=TEXT(
-            analyzer=words, multitoken_query="phrase"
-        ),  # the subject's id, display name and aliases as words
         value=TEXT(analyzer=words, multitoken_query="phrase"),  # the value of the attribute
-        # Topics, tags, attribute name, status and source publishers as words, so that a
-        # plain `infusion` also finds the tag `after-infusion`.
-        meta=TEXT(analyzer=words, multitoken_query="phrase"),
-        # Every word of the five fields above as written (not stemmed), without positions:
-        # its terms and their document counts are what wildcards, fuzzy terms and typo
-        # corrections are compared with.
+        # Every word of `text` as written (not stemmed), without positions: its terms and their
+        # document counts are what wildcards, fuzzy terms and typo corrections are compared
+        # with.
         words=TEXT(analyzer=words_analyzer(), phrase=False),
         # Exact values for field prefixes and filters: whole values, lower case.
         # `subject` holds the subject id, its name and each alias, so `subject:spravato`
@@ -112,12 +118,25 @@ def schema() -> Schema:
     )
 
 
+@lru_cache(maxsize=1)
+def query_schema() -> Schema:
+    """The schema queries are parsed with: the index's, plus the text fields a query may
+    name (`statement:`, `value:`, `quote:`), analysed as `text` is (kb.search.query holds
+    them to their section of `text`)."""
+    from whoosh.fields import Schema
+
+    index = schema()
+    fields = {name: index[name] for name in index.names() if name not in SECTION_FIELDS}
+    fields.update((name, index["text"]) for name in SECTION_FIELDS)
+    return Schema(**fields)
+
+
 def thesaurus_record(entries: Any) -> list[list[list[str]]]:
     """kb.toml's thesaurus as the index keeps it (kb.search.thesaurus reads it): for each
     entry, `[keys, words, also]`, where the keys are its words analysed as a query's words are
     (stems, stop words kept: `side effects` → `side effect`; empty when nothing is left), so
     that a query is matched against them without analysing the thesaurus again."""
-    analyzer: Any = schema()["statement"].analyzer
+    analyzer: Any = schema()["text"].analyzer
     record = []
     for entry in entries:
         keys = [
@@ -148,29 +167,35 @@ def _words(values: list[str]) -> str:
 
 
 def text_fields(stored: Mapping[str, Any]) -> dict[str, str]:
-    """The free-text fields of a fact, from its stored record (see `stored_record`)."""
+    """The free-text fields of a fact, from its stored record (see `stored_record`): the
+    statement, and `text`, which holds the statement, the subject's id, name and aliases, the
+    attribute value, the topics, tags, attribute name, status and source publishers as words
+    (so that a plain `infusion` also finds the tag `after-infusion`) and the quotes, in
+    SECTIONS, each of whose words weighs its section's weight."""
     publishers = [p["publisher"] for p in stored["provenance"] if p.get("publisher")]
-    return {
-        "statement": stored["statement"],
-        "quote": "\n".join(p["quote"] for p in stored["provenance"]),
-        "names": _words(
-            [
-                stored["subject"],
-                stored.get("subject_name") or "",
-                *stored.get("subject_aliases", ()),
-            ]
-        ),
-        "value": stored.get("value") or "",
-        "meta": _words(
-            [
-                *stored["topics"],
-                *stored["tags"],
-                stored.get("attribute") or "",
-                stored["status"],
-                *dict.fromkeys(publishers),
-            ]
-        ),
+    statement = stored["statement"]
+    quote = "\n".join(p["quote"] for p in stored["provenance"])
+    value = stored.get("value") or ""
+    names = [
+        stored["subject"],
+        stored.get("subject_name") or "",
+        *stored.get("subject_aliases", ()),
+    ]
+    meta = [
+        *stored["topics"],
+        *stored["tags"],
+        stored.get("attribute") or "",
+        stored["status"],
+        *dict.fromkeys(publishers),
+    ]
+    sections = {
+        "statement": statement,
+        "names": _words(names),
+        "value": value,
+        "meta": _words(meta),
+        "quote": quote,
     }
+    return {"text": SECTION.join(sections[name] for name in SECTIONS), "statement": statement}
 
 
 def fact_document(
@@ -178,6 +203,8 @@ def fact_document(
 ) -> dict[str, Any]:
     """The Whoosh document for one fact record, given the KB's subjects and sources
     (`{id: {"name", "aliases"}}` and `{id: {"title", "publisher", "reliability"}}`)."""
+    from kb.index.analysis import surface_words
+
     stored = stored_record(record, subjects.get(record["subject"]) or {}, sources)
     names = [record["subject"], stored["subject_name"] or "", *stored["subject_aliases"]]
     source_ids = list(dict.fromkeys(p["source"] for p in record["provenance"]))
@@ -187,7 +214,7 @@ def fact_document(
         "id": record["id"],
         "path": record["path"],
         **text,
-        WORDS_FIELD: "\n".join(text.values()),
+        WORDS_FIELD: surface_words(text["text"]),  # analysed already: a list of words
         "subject": _keywords(names),
         "topic": " ".join(record["topics"]),
         "tag": " ".join(record["tags"]),

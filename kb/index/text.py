@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Between the sections of a text field, the parts of a fact that weigh differently
+# (kb.index.analysis.SectionTokenizer, kb.index.fields.SECTIONS).
+SECTION = "\x1e"
+SECTION_STRIDE = 1 << 20  # section N of a text starts at position N * SECTION_STRIDE
 # Han ideographs, kana and hangul: the characters Whoosh's CJKFilter indexes one by one
 # (the same ranges as whoosh.analysis.filters._is_cjk).
 CJK = re.compile(

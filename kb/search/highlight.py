@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from kb.index.fields import schema
+from kb.index.fields import DEFAULT_FIELDS, TEXT_FIELD, schema
 
 SNIPPET = 160  # characters of quote shown around the first match
 
@@ -42,7 +42,7 @@ Wanted = set[str | tuple[str, ...]]  # terms, and phrases as tuples of terms
 def spans(text: str, field: str, wanted: Wanted) -> tuple[tuple[int, int], ...]:
     if not wanted:
         return ()
-    analyzer: Any = schema()[field].analyzer
+    analyzer: Any = schema()[TEXT_FIELD].analyzer  # the statement and quotes are text
     words = [  # (term, start, end) of each word that is not a stop word
         (t.text, t.startchar, t.endchar)
         for t in analyzer(text, chars=True, removestops=False, mode="index")
@@ -90,14 +90,15 @@ def for_hit(
 ) -> tuple[Highlight, Highlight | None]:
     """The highlighted statement, and the quote with most matches as a snippet (the first
     quote when none matches; None when the fact has no quote)."""
-    statement_terms: Wanted = terms.get("statement", set())
+    every: Wanted = set().union(*(terms.get(field, set()) for field in DEFAULT_FIELDS))
+    statement_terms: Wanted = terms.get("statement", set()) | every
     statement = Highlight(
         "statement", record["statement"], spans(record["statement"], "statement", statement_terms)
     )
     provenance: Sequence[Mapping[str, Any]] = record.get("provenance") or ()
     if not provenance:
         return statement, None
-    quote_terms: Wanted = terms.get("quote", set())
+    quote_terms: Wanted = terms.get("quote", set()) | every
     scored = [
         (len(found), -i, prov, found)
         for i, prov in enumerate(provenance)

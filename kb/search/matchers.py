@@ -24,6 +24,9 @@ the thesaurus words of one meaning) takes the maximum of both sides' scores even
 is on another document, so every document got the best score of the whole query; its
 `replace` also drops a side that is still active. `Best` uses a matcher that scores only the
 sides on the current document and takes no part in Whoosh's block-quality skipping.
+
+`Section` is kb's own: a query held to one section of the `text` field (kb.index.fields:
+`statement:x` is x within the positions of the statement), with Whoosh's span matching.
 """
 
 from __future__ import annotations
@@ -147,3 +150,59 @@ def best_class() -> Any:
             )
 
     return Best
+
+
+@lru_cache(maxsize=1)
+def section_class() -> Any:
+    """The `Section` query class (built on first use: it subclasses Whoosh classes)."""
+    from whoosh.query.spans import SpanWrappingMatcher, WrappingSpan
+
+    class SectionMatcher(SpanWrappingMatcher):
+        def __init__(self, child: Any, start: int, end: int) -> None:
+            self.start, self.end = start, end
+            super().__init__(child)
+
+        def copy(self) -> Any:
+            return self.__class__(self.child.copy(), self.start, self.end)
+
+        def _replacement(self, newchild: Any) -> Any:
+            return self.__class__(newchild, self.start, self.end)
+
+        def _get_spans(self) -> list[Any]:
+            return [s for s in self.child.spans() if self.start <= s.start and s.end < self.end]
+
+    class Section(WrappingSpan):
+        """Matches of `q` within positions [start, end): one section of a text field."""
+
+        def __init__(self, q: Any, start: int = 0, end: int = 0, name: str = "") -> None:
+            self.q, self.start, self.end, self.name = q, start, end, name
+
+        def __eq__(self, other: object) -> bool:
+            return type(other) is type(self) and (other.q, other.start, other.end) == (
+                self.q,
+                self.start,
+                self.end,
+            )
+
+        def __hash__(self) -> int:
+            return hash(self.q) ^ hash(self.start)
+
+        def __repr__(self) -> str:
+            return f"Section({self.q!r}, {self.name!r})"
+
+        def __str__(self) -> str:
+            return f"{self.name}:({self.q})"
+
+        def apply(self, fn: Any) -> Any:
+            return self.__class__(fn(self.q), self.start, self.end, self.name)
+
+        def estimate_size(self, reader: Any) -> int:
+            return int(self.q.estimate_size(reader))
+
+        def estimate_min_size(self, reader: Any) -> int:
+            return 0
+
+        def matcher(self, searcher: Any, context: Any = None) -> Any:
+            return SectionMatcher(self._subm(searcher, context), self.start, self.end)
+
+    return Section

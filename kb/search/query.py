@@ -33,14 +33,17 @@ from kb.index.fields import (
     DEFAULT_FIELDS,
     FIELD_ALIASES,
     KEBAB_FIELDS,
+    SECTION_FIELDS,
     STEMMED_FIELDS,
+    TEXT_FIELD,
     USER_FIELDS,
     WORDS_FIELD,
+    query_schema,
     schema,
 )
-from kb.index.text import fold
+from kb.index.text import SECTION_STRIDE, fold
 from kb.search.limits import check_expansions, check_query, check_text, leaves
-from kb.search.matchers import best_class, excluding_class, requiring_class
+from kb.search.matchers import best_class, excluding_class, requiring_class, section_class
 from kb.search.thesaurus import (
     FILLER,
     FILLER_WEIGHT,
@@ -87,8 +90,8 @@ def prepare(parsed: Parsed, reader: Any, thesaurus: Sequence[Any] = ()) -> Parse
 
         query, every = _shape(parsed.checked, parsed.text, found_matches, found, share)
     check_expansions(query, reader)
-    query = _patterns(query, reader)
-    every = _patterns(every, reader) if every is not None else None
+    query = _sections(_patterns(query, reader))
+    every = _sections(_patterns(every, reader)) if every is not None else None
     return Parsed(parsed.text, query, every, parsed.checked)
 
 
@@ -181,7 +184,7 @@ def _parser() -> Any:
             return group
 
     parser = qparser.MultifieldParser(
-        list(DEFAULT_FIELDS), schema(), fieldboosts=DEFAULT_FIELDS, group=AnyWordsGroup
+        list(DEFAULT_FIELDS), query_schema(), fieldboosts=DEFAULT_FIELDS, group=AnyWordsGroup
     )
     parser.remove_plugin_class(qparser.RangePlugin)
     parser.remove_plugin_class(qparser.EveryPlugin)
@@ -435,7 +438,7 @@ def _expansions(texts: Sequence[str], weight: float, typed: set[str]) -> list[An
 
     found, seen = [], set()
     for text in texts:
-        stems = tuple(schema()["statement"].process_text(text, mode="query"))
+        stems = tuple(schema()[TEXT_FIELD].process_text(text, mode="query"))
         if not stems or stems in seen or (len(stems) == 1 and stems[0] in typed):
             continue
         seen.add(stems)
@@ -467,12 +470,32 @@ def _any(parts: Sequence[Any]) -> Any:
     return parts[0] if len(parts) == 1 else _any_words()(list(parts))
 
 
+def _sections(query: Any) -> Any:
+    """`statement:`, `value:` and `quote:` terms looked for in their section of the text field
+    (kb.index.fields.SECTION_FIELDS, kb.search.matchers.section_class)."""
+    section = section_class()
+
+    def held(node: Any) -> Any:
+        if not node.is_leaf():
+            return node.apply(held)
+        name = getattr(node, "fieldname", None)
+        if name not in SECTION_FIELDS:
+            return node
+        inner = copy(node)
+        inner.fieldname = TEXT_FIELD
+        start = SECTION_FIELDS[name] * SECTION_STRIDE
+        return section(inner, start, start + SECTION_STRIDE, name)
+
+    return held(query)
+
+
 def positive_terms(query: Any, reader: Any) -> dict[str, set[str | tuple[str, ...]]]:
     """What to highlight, by field: the index terms the query looks for (wildcards expanded),
     and its phrases as tuples of terms (a phrase is highlighted where its words are in a row,
     not wherever one of them is). Excluded terms (NOT) are left out."""
     from whoosh.query import AndNot, Not, Phrase
 
+    section = section_class()
     found: dict[str, set[str | tuple[str, ...]]] = {}
 
     def walk(node: Any) -> None:
@@ -480,6 +503,10 @@ def positive_terms(query: Any, reader: Any) -> dict[str, set[str | tuple[str, ..
             return
         if isinstance(node, AndNot):
             walk(node.a)
+            return
+        if isinstance(node, section):
+            for field, terms in positive_terms(node.q, reader).items():
+                found.setdefault(node.name if field == TEXT_FIELD else field, set()).update(terms)
             return
         if isinstance(node, Phrase):
             found.setdefault(node.fieldname, set()).add(tuple(node.words))

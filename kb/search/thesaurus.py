@@ -55,9 +55,9 @@ class Token(NamedTuple):
 
 def tokens(text: str) -> list[Token]:
     """The query's words as the thesaurus keys were made (kb.index.fields.thesaurus_record)."""
-    from kb.index.fields import schema
+    from kb.index.fields import TEXT_FIELD, schema
 
-    analyzer: Any = schema()["statement"].analyzer
+    analyzer: Any = schema()[TEXT_FIELD].analyzer
     return [
         Token(t.text, t.startchar, t.endchar, t.stopped)
         for t in analyzer(text, chars=True, removestops=False, mode="query")

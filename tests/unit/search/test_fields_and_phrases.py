@@ -133,3 +133,48 @@ def test_a_phrase_is_highlighted_only_where_its_words_are_in_a_row(kb: tuple[Pat
     assert hit.highlights[0].marked() == (
         "A blog dates the **first synthesis** of **widgetol** to 1972."
     )
+
+
+SECTION_WORDS = [
+    "ketamine",
+    "bladder",
+    "depression",
+    "nasal spray",
+    "esketamine",
+    "infusion",
+    "fda",
+]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(field=st.sampled_from(["statement", "quote", "value"]), word=st.sampled_from(SECTION_WORDS))
+def test_a_text_field_term_finds_exactly_the_facts_with_it_there(
+    shipped_index: str, field: str, word: str
+) -> None:
+    """`statement:`, `quote:` and `value:` look in their part of the one text field
+    (kb.search.matchers.section_class): exactly the facts whose statement (quotes, value) has
+    the word or phrase, compared with the stored records analysed as the index does."""
+    from kb.index.fields import TEXT_FIELD, schema
+
+    analyzer = schema()[TEXT_FIELD].analyzer
+    wanted = [t.text for t in analyzer(word)]
+
+    def has(text: str) -> bool:
+        got = [t.text for t in analyzer(text)]
+        return any(got[i : i + len(wanted)] == wanted for i in range(len(got)))
+
+    result = search(
+        SHIPPED_KB, f'{field}:"{word}"', limit=None, index_dir=shipped_index, highlight=False
+    )
+    found = {hit.id for hit in result.hits}
+    every = search(SHIPPED_KB, "ketamine OR esketamine OR the", limit=None, index_dir=shipped_index)
+    for hit in every.hits + result.hits:
+        record = hit.record
+        text = {
+            "statement": record["statement"],
+            "quote": "\n".join(p["quote"] for p in record["provenance"]),
+            "value": record.get("value") or "",
+        }[field]
+        assert (hit.id in found) == has(text), (hit.id, text)
