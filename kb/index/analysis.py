@@ -159,8 +159,9 @@ def surface_words(text: str) -> list[str]:
     characters apart, stop words and single letters out), computed once per distinct word:
     what the words field is given, so that indexing does not analyse the text a second time."""
     found: dict[str, None] = {}
-    for raw in set(_WORDS.findall(text.lower())):
-        word = fold(raw) if not raw.isascii() else raw.replace(",", "") if "," in raw else raw
+    for raw in set(_WORDS.findall(text)):
+        word = raw.lower()
+        word = fold(word) if not word.isascii() else word.replace(",", "") if "," in word else word
         parts = [word] if word.isascii() or not has_cjk(word) else CJK_PARTS.findall(word)
         for part in parts:
             if part not in STOPS and (len(part) > 1 or part.isdigit() or has_cjk(part)):
