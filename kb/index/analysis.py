@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import Any
 
 from whoosh.analysis import (
@@ -30,13 +31,17 @@ from whoosh.analysis import (
     Tokenizer,
 )
 
-from kb.index.text import CJK, SECTION, SECTION_STRIDE, fold, has_cjk
+from kb.index.text import CJK_CLASS, SECTION, SECTION_STRIDE, fold, has_cjk
 
 # A number with thousands separators (kept whole), or a word: letters, digits and `_`,
 # possibly joined by single dots (`4.5`, `u.s`).
 WORD_PATTERN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\w+(?:\.?\w+)*"
-# A CJK character, or a run of anything else (within one token).
-CJK_PARTS = re.compile(f"{CJK.pattern}|(?:(?!{CJK.pattern}).)+")
+
+
+@cache
+def cjk_parts() -> re.Pattern[str]:
+    """A CJK character, or a run of anything else (within one token); compiled on first use."""
+    return re.compile(f"{CJK_CLASS}|(?:(?!{CJK_CLASS}).)+")
 
 
 class SectionTokenizer(Tokenizer):
@@ -141,7 +146,7 @@ class CJKSplitFilter(Filter):
                 continue
             start = token.startchar if token.chars else 0
             first = token.pos if token.positions else 0
-            for number, part in enumerate(CJK_PARTS.finditer(text)):
+            for number, part in enumerate(cjk_parts().finditer(text)):
                 token.text = part.group()  # (later filters change the token: set, not add)
                 if token.chars:
                     token.startchar, token.endchar = start + part.start(), start + part.end()
@@ -151,18 +156,15 @@ class CJKSplitFilter(Filter):
             shift += number
 
 
-_WORDS = re.compile(WORD_PATTERN)
-
-
 def surface_words(text: str) -> list[str]:
     """The distinct words of a text as `words_analyzer` makes them (lower-cased, folded, CJK
     characters apart, stop words and single letters out), computed once per distinct word:
     what the words field is given, so that indexing does not analyse the text a second time."""
     found: dict[str, None] = {}
-    for raw in set(_WORDS.findall(text)):
+    for raw in set(re.findall(WORD_PATTERN, text)):
         word = raw.lower()
         word = fold(word) if not word.isascii() else word.replace(",", "") if "," in word else word
-        parts = [word] if word.isascii() or not has_cjk(word) else CJK_PARTS.findall(word)
+        parts = [word] if word.isascii() or not has_cjk(word) else cjk_parts().findall(word)
         for part in parts:
             if part not in STOPS and (len(part) > 1 or part.isdigit() or has_cjk(part)):
                 found[part] = None

@@ -121,7 +121,8 @@ def _search_once(opened: Opened, text: str, filters: Filters, wanted: _Wanted) -
 def _several_words(parsed: Parsed) -> bool:
     """Whether the query has more than one word (one word that found facts is in the index;
     the spelling module is not even loaded then)."""
-    return len({getattr(leaf, "startchar", None) for leaf in leaves(parsed.query)}) > 1
+    places = {getattr(leaf, "startchar", None) for leaf in leaves(parsed.query)}
+    return len(places - {None}) > 1  # thesaurus words have no place: they were not typed
 
 
 def _correct(

@@ -370,9 +370,12 @@ def _shape(
     plain = len(ranked) == len(required) and all(
         a is b for a, b in zip(ranked, required, strict=True)
     )
+    # Whether the ranked query finds facts the required parts do not (without it, one
+    # required part is every match: no first tier to search).
+    loose = bool(context) or any(w.filler for w in words) or any(m.related for m in usable)
     if plain and len(required) > 1:
         every = And(required)  # words only: facts with all of them, scored by them
-    elif required and not plain:
+    elif required and not plain and (len(required) > 1 or loose):
         every = require(_any(ranked), _all(required))  # scored with filler and thesaurus too
     if ranked:
         searched = _any(ranked)
