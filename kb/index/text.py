@@ -4,7 +4,6 @@ before anything else is loaded)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 
 # Between the sections of a text field, the parts of a fact that weigh differently
@@ -42,5 +41,7 @@ def fold(text: str) -> str:
     text = text.lower()
     if text.isascii() or has_cjk(text):
         return text
+    import unicodedata  # only for text that is not ASCII
+
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
     return "".join(char for char in decomposed if not unicodedata.combining(char))

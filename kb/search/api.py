@@ -99,12 +99,14 @@ def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit
     return hits
 
 
-def _search_once(opened: Opened, text: str, filters: Filters, wanted: _Wanted) -> SearchResult:
+def _search_once(
+    opened: Opened, checked: Parsed, filters: Filters, wanted: _Wanted
+) -> SearchResult:
     where = resolve_filters(filters, opened.manifest)
     thesaurus = opened.manifest.thesaurus
     with opened.index.searcher() as searcher:
         reader = searcher.reader()
-        parsed = prepare(parse(text), reader, thesaurus)
+        parsed, text = prepare(checked, reader, thesaurus), checked.text
         result = SearchResult(text, text, _run(searcher, parsed, where, wanted))
         if not result.hits or _several_words(parsed):
             parsed = _correct(searcher, parsed, where, wanted, result, thesaurus)
@@ -204,11 +206,11 @@ def search(
     filters = filters or Filters()
     wanted = _Wanted(limit, highlight, count, records)
     check_given(filters)  # bad filters and queries are reported before any index work
-    parse(text)
+    parsed = parse(text)
     opened = open_index(root, index_dir, cache_home=cache_home, notify=notify)
     for attempt in ("verify", "rebuild", None):
         try:
-            return _search_once(opened, text, filters, wanted)
+            return _search_once(opened, parsed, filters, wanted)
         except damage_errors() as error:
             if attempt is None:
                 raise unusable(error) from None
