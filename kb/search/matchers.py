@@ -174,6 +174,8 @@ def section_class() -> Any:
     class Section(WrappingSpan):
         """Matches of `q` within positions [start, end): one section of a text field."""
 
+        section_of_text = True
+
         def __init__(self, q: Any, start: int = 0, end: int = 0, name: str = "") -> None:
             self.q, self.start, self.end, self.name = q, start, end, name
 

@@ -202,16 +202,15 @@ def _exclusions(query: Any) -> Any:
     query (kb.search.matchers: Whoosh's own AndNot matcher lets excluded facts through)."""
     from whoosh.query import And, AndNot, CompoundQuery, Not, Or
 
-    excluding = excluding_class()
     if isinstance(query, AndNot):
-        return excluding(_exclusions(query.a), _exclusions(query.b))
+        return excluding_class()(_exclusions(query.a), _exclusions(query.b))
     if isinstance(query, (Or, And)):
         parts = [_exclusions(q) for q in query.subqueries]
         excluded = [q.query for q in parts if isinstance(q, Not)]
         kept = [q for q in parts if not isinstance(q, Not)]
         if excluded and kept:
             base = kept[0] if len(kept) == 1 else type(query)(kept, boost=query.boost)
-            return excluding(base, excluded[0] if len(excluded) == 1 else Or(excluded))
+            return excluding_class()(base, excluded[0] if len(excluded) == 1 else Or(excluded))
         if excluded and isinstance(query, Or):
             return Not(Or(excluded))
         return type(query)(parts, boost=query.boost)
@@ -314,11 +313,10 @@ def _shape(
     - every other word is required in the first tier.
 
     Returns the query and the first tier's (None when there is none)."""
-    from whoosh.query import And
+    from whoosh.query import And, AndNot
 
-    excluding, require = excluding_class(), requiring_class()
     excluded = None
-    if isinstance(query, excluding):
+    if isinstance(query, AndNot):  # an Excluding (stage 3)
         query, excluded = query.a, query.b
     children = list(query.subqueries) if isinstance(query, _any_words()) else [query]
     filters, words, groups = [], [], []
@@ -377,15 +375,17 @@ def _shape(
     if plain and len(required) > 1:
         every = And(required)  # words only: facts with all of them, scored by them
     elif required and not plain and (len(required) > 1 or loose):
-        every = require(_any(ranked), _all(required))  # scored with filler and thesaurus too
+        every = requiring_class()(_any(ranked), _all(required))  # scored by filler, thesaurus
     if ranked:
         searched = _any(ranked)
         if filters:
+            require = requiring_class()
             searched = require(searched, _all(filters))
             every = require(every, _all(filters)) if every is not None else None
     else:
         searched = _all(filters)
     if excluded is not None:
+        excluding = excluding_class()
         searched = excluding(searched, excluded)
         every = excluding(every, excluded) if every is not None else None
     return searched, every
@@ -477,6 +477,8 @@ def _any(parts: Sequence[Any]) -> Any:
 def _sections(query: Any) -> Any:
     """`statement:`, `value:` and `quote:` terms looked for in their section of the text field
     (kb.index.fields.SECTION_FIELDS, kb.search.matchers.section_class)."""
+    if not any(getattr(leaf, "fieldname", None) in SECTION_FIELDS for leaf in leaves(query)):
+        return query
     section = section_class()
 
     def held(node: Any) -> Any:
@@ -499,7 +501,6 @@ def positive_terms(query: Any, reader: Any) -> dict[str, set[str | tuple[str, ..
     not wherever one of them is). Excluded terms (NOT) are left out."""
     from whoosh.query import AndNot, Not, Phrase
 
-    section = section_class()
     found: dict[str, set[str | tuple[str, ...]]] = {}
 
     def walk(node: Any) -> None:
@@ -508,7 +509,7 @@ def positive_terms(query: Any, reader: Any) -> dict[str, set[str | tuple[str, ..
         if isinstance(node, AndNot):
             walk(node.a)
             return
-        if isinstance(node, section):
+        if getattr(node, "section_of_text", False):  # a Section (without importing spans)
             for field, terms in positive_terms(node.q, reader).items():
                 found.setdefault(node.name if field == TEXT_FIELD else field, set()).update(terms)
             return
