@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from copy import copy
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -258,7 +257,7 @@ def _patterns(query: Any, reader: Any) -> Any:
             return node.apply(replace)
         if not isinstance(node, MultiTerm):
             return node
-        pattern: Any = copy(node)  # Prefix, Wildcard or FuzzyTerm
+        pattern: Any = _copy(node)  # Prefix, Wildcard or FuzzyTerm
         if pattern.fieldname not in STEMMED_FIELDS:
             return node
         field, boost = pattern.fieldname, pattern.boost
@@ -429,8 +428,16 @@ def _covers_words(match: Match, words: Sequence[_Word], typed: Sequence[Token]) 
     )
 
 
+def _copy(query: Any) -> Any:
+    """A shallow copy of a query object (the `copy` module would cost every search 1.3 ms of
+    imports: it loads `weakref`)."""
+    clone = object.__new__(type(query))
+    clone.__dict__.update(query.__dict__)
+    return clone
+
+
 def _weighed(query: Any, weight: float) -> Any:
-    weighed = copy(query)
+    weighed = _copy(query)
     weighed.boost = query.boost * weight
     return weighed
 
@@ -487,7 +494,7 @@ def _sections(query: Any) -> Any:
         name = getattr(node, "fieldname", None)
         if name not in SECTION_FIELDS:
             return node
-        inner = copy(node)
+        inner = _copy(node)
         inner.fieldname = TEXT_FIELD
         start = SECTION_FIELDS[name] * SECTION_STRIDE
         return section(inner, start, start + SECTION_STRIDE, name)
