@@ -22,7 +22,7 @@ from kb.index.whooshlazy import defer_morph_en
 if TYPE_CHECKING:
     from whoosh.fields import Schema
 
-FORMAT = 6
+FORMAT = 7
 
 defer_morph_en()  # before anything imports whoosh.query (see kb.index.whooshlazy)
 
@@ -132,18 +132,21 @@ def query_schema() -> Schema:
 
 
 def thesaurus_record(entries: Any) -> list[list[list[str]]]:
-    """kb.toml's thesaurus as the index keeps it (kb.search.thesaurus reads it): for each
-    entry, `[keys, words, also]`, where the keys are its words analysed as a query's words are
-    (stems, stop words kept: `side effects` → `side effect`; empty when nothing is left), so
-    that a query is matched against them without analysing the thesaurus again."""
-    analyzer: Any = schema()["text"].analyzer
+    """kb.toml's thesaurus as the index keeps it, analysed once here rather than by every
+    search (kb.search.thesaurus reads it): for each entry, `[keys, words, also]`, where the
+    keys are its words as a query's words are matched (stems, stop words kept: `side effects`
+    → `side effect`), and `words` and `also` hold the stems searched for each of them (stop
+    words out: `not safe` → `not safe`, `side effects` → `side effect`), space-separated."""
+    analyzer: Any = schema()[TEXT_FIELD].analyzer
+
+    def stems(text: str, **options: Any) -> str:
+        return " ".join(t.text for t in analyzer(text, mode="query", **options))
+
     record = []
     for entry in entries:
-        keys = [
-            " ".join(t.text for t in analyzer(word, removestops=False, mode="query"))
-            for word in entry.words
-        ]
-        record.append([keys, list(entry.words), list(entry.also)])
+        keys = [stems(word, removestops=False) for word in entry.words]
+        words = [stems(word) for word in entry.words]
+        record.append([keys, words, [stems(word) for word in entry.also]])
     return record
 
 

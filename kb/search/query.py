@@ -443,14 +443,15 @@ def _weighed(query: Any, weight: float) -> Any:
 
 
 def _expansions(texts: Sequence[str], weight: float, typed: set[str]) -> list[Any]:
-    """Thesaurus words or phrases as queries over the default fields, weighing `weight` of a
-    typed word; those that come to the stems typed (`addicted` for `addiction`) are left out."""
+    """Thesaurus words or phrases (their stems, space-separated: kb.index.fields.
+    thesaurus_record) as queries over the default fields, weighing `weight` of a typed word;
+    those that come to the stems typed (`addicted` for `addiction`) are left out."""
     from whoosh.query import Or, Phrase, Term
 
     found, seen = [], set()
     for text in texts:
-        stems = tuple(schema()[TEXT_FIELD].process_text(text, mode="query"))
-        if not stems or stems in seen or (len(stems) == 1 and stems[0] in typed):
+        stems = tuple(text.split(" "))
+        if stems in seen or (len(stems) == 1 and stems[0] in typed):
             continue
         seen.add(stems)
         found.append(

@@ -47,8 +47,8 @@ class Match:
         self, start: int, end: int, same: tuple[str, ...], related: tuple[str, ...]
     ) -> None:
         self.start, self.end = start, end  # the matched words' place in the query text
-        self.same = same  # the entry's other words: a fact with one has the matched words
-        self.related = related  # its `also`: looked for, not required
+        self.same = same  # the entry's other words (stems): a fact with one has the words matched
+        self.related = related  # its `also` (stems): looked for, not required
 
 
 class Token:
@@ -76,8 +76,8 @@ def tokens(text: str) -> list[Token]:
 def matches(
     found: Sequence[Token], thesaurus: Sequence[Sequence[Sequence[str]]]
 ) -> Iterator[Match]:
-    """Each thesaurus entry one of whose keys occurs in the tokens, once per place (the
-    longest of its keys there)."""
+    """Each thesaurus entry (as kb.index.fields.thesaurus_record keeps it) one of whose keys
+    occurs in the tokens, once per place (the longest of its keys there)."""
     keys = [t.key for t in found]
     for entry_keys, words, also in thesaurus:
         places: dict[int, tuple[int, str]] = {}  # start token -> (size, the word matched)
@@ -88,5 +88,6 @@ def matches(
                 if keys[at : at + size] == parts and size > places.get(at, (0, ""))[0]:
                     places[at] = (size, word)
         for at, (size, word) in sorted(places.items()):
-            same = tuple(w for w in words if w != word)
-            yield Match(found[at].start, found[at + size - 1].end, same, tuple(also))
+            same = tuple(w for w in words if w and w != word)
+            related = tuple(w for w in also if w)
+            yield Match(found[at].start, found[at + size - 1].end, same, related)
