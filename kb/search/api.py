@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from kb.entries.filters import Filters, check_given, resolve
 from kb.index.damage import damage_errors, describe, unusable
@@ -73,11 +73,17 @@ def resolve_filters(filters: Filters, manifest: Manifest) -> Any | None:
     return filter_query(resolve(filters, manifest.catalog())) if filters else None
 
 
-class _Wanted(NamedTuple):
-    limit: int | None  # None: every match
-    highlight: bool  # compute highlights (needs records)
-    count_all: bool  # count every match
-    records: bool  # keep each hit's stored record (not only id, score and statement)
+class _Wanted:
+    """What a search is asked to give back. (A plain class: a NamedTuple with annotations
+    would cost every search the compilation of each annotation.)"""
+
+    __slots__ = ("count_all", "highlight", "limit", "records")
+
+    def __init__(self, limit: int | None, highlight: bool, count_all: bool, records: bool) -> None:
+        self.limit = limit  # None: every match
+        self.highlight = highlight  # compute highlights (needs records)
+        self.count_all = count_all  # count every match
+        self.records = records  # keep each hit's stored record (not only id, score, statement)
 
 
 def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from kb.core.errors import QueryError
 from kb.entries.filters import Resolved
@@ -42,7 +42,6 @@ from kb.index.fields import (
 )
 from kb.index.text import SECTION_STRIDE, fold
 from kb.search.limits import check_expansions, check_query, check_text, leaves
-from kb.search.matchers import best_class, excluding_class, requiring_class, section_class
 from kb.search.thesaurus import (
     FILLER,
     FILLER_WEIGHT,
@@ -55,11 +54,17 @@ from kb.search.thesaurus import (
 )
 
 
-class Parsed(NamedTuple):
-    text: str
-    query: Any  # the whole query (a whoosh.query.Query)
-    all_words: Any | None  # facts matching every word: ranked before the others
-    checked: Any = None  # the query as checked (stage 4), which stage 6 shapes again
+class Parsed:
+    """A query parsed and checked. (A plain class: a NamedTuple with annotations would cost
+    every search the compilation of each annotation.)"""
+
+    __slots__ = ("all_words", "checked", "query", "text")
+
+    def __init__(self, text: str, query: Any, all_words: Any, checked: Any = None) -> None:
+        self.text = text
+        self.query = query  # the whole query (a whoosh.query.Query)
+        self.all_words = all_words  # facts matching every word: ranked first (None: no tier)
+        self.checked = checked  # the query as checked (stage 4), which stage 6 shapes again
 
 
 def parse(text: str) -> Parsed:
@@ -202,12 +207,16 @@ def _exclusions(query: Any) -> Any:
     from whoosh.query import And, AndNot, CompoundQuery, Not, Or
 
     if isinstance(query, AndNot):
+        from kb.search.matchers import excluding_class
+
         return excluding_class()(_exclusions(query.a), _exclusions(query.b))
     if isinstance(query, (Or, And)):
         parts = [_exclusions(q) for q in query.subqueries]
         excluded = [q.query for q in parts if isinstance(q, Not)]
         kept = [q for q in parts if not isinstance(q, Not)]
         if excluded and kept:
+            from kb.search.matchers import excluding_class
+
             base = kept[0] if len(kept) == 1 else type(query)(kept, boost=query.boost)
             return excluding_class()(base, excluded[0] if len(excluded) == 1 else Or(excluded))
         if excluded and isinstance(query, Or):
@@ -374,16 +383,22 @@ def _shape(
     if plain and len(required) > 1:
         every = And(required)  # words only: facts with all of them, scored by them
     elif required and not plain and (len(required) > 1 or loose):
+        from kb.search.matchers import requiring_class
+
         every = requiring_class()(_any(ranked), _all(required))  # scored by filler, thesaurus
     if ranked:
         searched = _any(ranked)
         if filters:
+            from kb.search.matchers import requiring_class
+
             require = requiring_class()
             searched = require(searched, _all(filters))
             every = require(every, _all(filters)) if every is not None else None
     else:
         searched = _all(filters)
     if excluded is not None:
+        from kb.search.matchers import excluding_class
+
         excluding = excluding_class()
         searched = excluding(searched, excluded)
         every = excluding(every, excluded) if every is not None else None
@@ -469,6 +484,8 @@ def _expansions(texts: Sequence[str], weight: float, typed: set[str]) -> list[An
 
 def _best(parts: Sequence[Any]) -> Any:
     """Facts matching any of the parts, scored by the best one (one meaning counts once)."""
+    from kb.search.matchers import best_class
+
     return parts[0] if len(parts) == 1 else best_class()(list(parts))
 
 
@@ -487,6 +504,8 @@ def _sections(query: Any) -> Any:
     (kb.index.fields.SECTION_FIELDS, kb.search.matchers.section_class)."""
     if not any(getattr(leaf, "fieldname", None) in SECTION_FIELDS for leaf in leaves(query)):
         return query
+    from kb.search.matchers import section_class
+
     section = section_class()
 
     def held(node: Any) -> Any:
