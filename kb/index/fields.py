@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kb.index.text import SECTION
-from kb.index.whooshlazy import defer_morph_en
+from kb.index.whooshlazy import defer_highlight, defer_morph_en
 
 if TYPE_CHECKING:
     from whoosh.fields import Schema
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 FORMAT = 7
 
 defer_morph_en()  # before anything imports whoosh.query (see kb.index.whooshlazy)
+defer_highlight()  # ... or whoosh.searching
 
 # Field prefixes a query may use (`subject:spravato`), with the index field each one searches.
 USER_FIELDS: dict[str, str] = {
