@@ -118,6 +118,11 @@ app.command("search")(search.search_command)
 app.command("index")(search.index_command)
 app.add_typer(new_app, name="new")
 
+# search-13: the guides an installed kb carries (kb help search)
+from kb.cli.commands.help import help_command  # noqa: E402
+
+app.command("help")(help_command)
+
 
 def run(argv: Sequence[str]) -> int:
     """Run the app on `argv` (without the program name); the exit code."""

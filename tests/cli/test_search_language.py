@@ -105,3 +105,29 @@ def test_a_thesaurus_word_is_searched_with_its_synonyms(runner: CliRunner, mini_
     assert runner.invoke(app, ["validate", "--kb", str(mini_kb)]).exit_code == 0
     result = kb_search(runner, mini_kb, "injure", "-f", "ids")
     assert result.exit_code == 0 and result.stdout == "widgetol-bladder-damage\n"
+
+
+def test_kb_help_search_prints_the_query_language(runner: CliRunner) -> None:
+    from kb.search import limits
+
+    result = runner.invoke(app, ["help", "search"])
+    assert result.exit_code == 0
+    for text in (
+        "WORDS AND QUESTIONS",
+        "THESAURUS (kb.toml",
+        f"more than {limits.MAX_EXPANSIONS} words",
+        f"more than {limits.MAX_CHARS} characters",
+        'tag:"nasal spray"',
+        "subject:esketamine bladder",
+        "EXIT CODES",
+    ):
+        assert text in result.stdout, text
+    assert "kb help search" in runner.invoke(app, ["search", "--help"]).stdout
+
+
+def test_kb_help_lists_the_guides_and_refuses_an_unknown_one(runner: CliRunner) -> None:
+    listed = runner.invoke(app, ["help"])
+    assert listed.exit_code == 0 and "search" in listed.stdout
+    unknown = runner.invoke(app, ["help", "serch"])
+    assert unknown.exit_code == 2
+    assert "no guide 'serch' (did you mean 'search'?)" in unknown.stderr
