@@ -13,6 +13,7 @@ import typer.core
 
 from kb import __version__
 from kb.cli.commands import compare, read, search, validate
+from kb.cli.commands.export import export_app
 from kb.cli.commands.new import new_app
 from kb.cli.errors import USAGE, PipeClosed, guarded
 from kb.cli.io import message
@@ -116,6 +117,8 @@ app.command("schema")(validate.schema_command)
 app.command("stats")(read.stats_command)
 app.command("search")(search.search_command)
 app.command("index")(search.index_command)
+# kb export: the whole KB for other tools (SQLite for Datasette, JSON lines for a search engine).
+app.add_typer(export_app, name="export")
 app.add_typer(new_app, name="new")
 
 # search-13: the guides an installed kb carries (kb help search)

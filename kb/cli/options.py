@@ -10,6 +10,7 @@ import typer
 
 from kb.cli import config, io
 from kb.cli.completion import complete_source_ids, complete_subject_ids
+from kb.entries.ordering import fact_sort_fields
 from kb.render.base import Format
 
 if TYPE_CHECKING:
@@ -90,6 +91,22 @@ SnapshotsOpt = Annotated[
 ]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Check and print the entry instead of writing it.")
+]
+
+# `kb list` and `kb search`: sorting (kb.entries.ordering) and counting.
+SortOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        help=f"Sort by FIELD: {', '.join(fact_sort_fields())} (search: also score, best "
+        "first); -FIELD the other way.",
+        metavar="FIELD",
+        show_default=False,
+    ),
+]
+CountOpt = Annotated[
+    bool,
+    typer.Option("--count", help='Print only the number of matching facts (json: {"total": N}).'),
 ]
 
 # Filters shared by `kb list`, `kb search` and `kb compare` (kb.entries.filters): each

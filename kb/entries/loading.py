@@ -269,8 +269,19 @@ class KnowledgeBase:
 
     def fact_view(self, fact: Fact) -> dict[str, Any]:
         """The fact as plain data, with its subject's name and its sources' titles, publishers
-        and reliabilities (kb.entries.serialize.fact_dict): what renderers and JSON get."""
-        return fact_dict(fact, self.subjects, self.sources)
+        and reliabilities (kb.entries.serialize.fact_dict), and last its `path` from the KB
+        root (as the search index stores it): what renderers and JSON get."""
+        view = fact_dict(fact, self.subjects, self.sources)
+        view["path"] = self.relative_path(fact.path) if fact.path is not None else None
+        return view
+
+    def relative_path(self, path: Path) -> str:
+        """An entry's path from the KB root (the folder of kb.toml), with `/` separators: the
+        one base of every `path` kb outputs for an entry."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(os.path.relpath(path.resolve(), self.root.resolve())).as_posix()
 
     def catalog(self) -> Catalog:
         """What filter values are checked against (reads every source and subject)."""

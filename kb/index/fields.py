@@ -171,15 +171,12 @@ def _words(values: list[str]) -> str:
 
 
 def text_fields(stored: Mapping[str, Any]) -> dict[str, str]:
-    """The free-text fields of a fact, from its stored record (see `stored_record`): the
-    statement, and `text`, which holds the statement, the subject's id, name and aliases, the
-    attribute value, the topics, tags, attribute name, status and source publishers as words
-    (so that a plain `infusion` also finds the tag `after-infusion`) and the quotes, in
-    SECTIONS, each of whose words weighs its section's weight."""
+    """The free text of a fact, from its stored record (see `stored_record`), by part: the
+    statement, the subject's id, name and aliases (`names`), the attribute value, the topics,
+    tags, attribute name, status and source publishers as words (`meta`: so that a plain
+    `infusion` also finds the tag `after-infusion`) and the quotes (`quote`). (kb export
+    uses these parts too.)"""
     publishers = [p["publisher"] for p in stored["provenance"] if p.get("publisher")]
-    statement = stored["statement"]
-    quote = "\n".join(p["quote"] for p in stored["provenance"])
-    value = stored.get("value") or ""
     names = [
         stored["subject"],
         stored.get("subject_name") or "",
@@ -192,14 +189,20 @@ def text_fields(stored: Mapping[str, Any]) -> dict[str, str]:
         stored["status"],
         *dict.fromkeys(publishers),
     ]
-    sections = {
-        "statement": statement,
+    return {
+        "statement": stored["statement"],
         "names": _words(names),
-        "value": value,
+        "value": stored.get("value") or "",
         "meta": _words(meta),
-        "quote": quote,
+        "quote": "\n".join(p["quote"] for p in stored["provenance"]),
     }
-    return {"text": SECTION.join(sections[name] for name in SECTIONS), "statement": statement}
+
+
+def text_of(stored: Mapping[str, Any]) -> str:
+    """The value of the `text` field: the parts of `text_fields`, in SECTIONS, each of whose
+    words weighs its section's weight."""
+    parts = text_fields(stored)
+    return SECTION.join(parts[name] for name in SECTIONS)
 
 
 def fact_document(
@@ -213,12 +216,13 @@ def fact_document(
     names = [record["subject"], stored["subject_name"] or "", *stored["subject_aliases"]]
     source_ids = list(dict.fromkeys(p["source"] for p in record["provenance"]))
     publishers = [sources[s]["publisher"] for s in source_ids if s in sources]
-    text = text_fields(stored)
+    text = text_of(stored)
     return {
         "id": record["id"],
         "path": record["path"],
-        **text,
-        WORDS_FIELD: surface_words(text["text"]),  # analysed already: a list of words
+        TEXT_FIELD: text,
+        "statement": stored["statement"],
+        WORDS_FIELD: surface_words(text),  # analysed already: a list of words
         "subject": _keywords(names),
         "topic": " ".join(record["topics"]),
         "tag": " ".join(record["tags"]),

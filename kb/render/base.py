@@ -21,6 +21,8 @@ class Format(StrEnum):
     json = "json"
     jsonl = "jsonl"
     ids = "ids"
+    csv = "csv"
+    tsv = "tsv"
     toml = "toml"
     github = "github"
 

@@ -178,4 +178,13 @@ LIST_RENDERERS = {
     Format.json: facts_json,
     Format.jsonl: facts_jsonl,
     Format.ids: facts_ids,
+    Format.csv: lambda records, out: _table(Format.csv, records, out),
+    Format.tsv: lambda records, out: _table(Format.tsv, records, out),
 }
+
+
+def _table(fmt: Format, records: list[Record], out: Output) -> None:
+    """csv and tsv: the columns of kb.render.table, which kb search shares."""
+    from kb.render.table import facts_table
+
+    facts_table(fmt, records, out)

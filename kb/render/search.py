@@ -24,7 +24,16 @@ def hit_dict(hit: Any) -> dict[str, Any]:
 
 
 def search_json(result: Any, out: Output) -> None:
-    out.json([hit_dict(h) for h in result.hits])
+    """One object: the query, how many facts matched in all, and the hits shown."""
+    out.json(
+        {
+            "query": result.asked,
+            "corrected": result.query if result.corrected else None,
+            "total": result.total,
+            "limit": result.limit,
+            "hits": [hit_dict(h) for h in result.hits],
+        }
+    )
 
 
 def search_jsonl(result: Any, out: Output) -> None:
@@ -34,6 +43,23 @@ def search_jsonl(result: Any, out: Output) -> None:
 def search_ids(result: Any, out: Output) -> None:
     for hit in result.hits:
         out.write(safe(hit.id))
+
+
+def search_table(result: Any, out: Output, fmt: Format) -> None:
+    from kb.render.table import fact_columns, fact_row, write_table
+
+    columns = fact_columns()
+    columns = (columns[0], "score", *columns[1:])
+    rows = (fact_row({**h.record, "score": h.score}, columns) for h in result.hits)
+    write_table(fmt, columns, rows, out)
+
+
+def search_csv(result: Any, out: Output) -> None:
+    search_table(result, out, Format.csv)
+
+
+def search_tsv(result: Any, out: Output) -> None:
+    search_table(result, out, Format.tsv)
 
 
 def search_plain(result: Any, out: Output) -> None:
@@ -133,6 +159,8 @@ RENDERERS = {
     Format.json: search_json,
     Format.jsonl: search_jsonl,
     Format.ids: search_ids,
+    Format.csv: search_csv,
+    Format.tsv: search_tsv,
 }
 FORMATS = frozenset(RENDERERS)  # what `kb search -f` accepts (the fast path checks it)
 

@@ -58,6 +58,7 @@ class SearchResult:
         self.unmatched: list[str] = []
         self.unfiltered: int | None = None  # matches without the filters, when they left none
         self.problems: list[str] = []  # entries skipped as invalid
+        self.limit: int | None = None  # the limit searched with (None: every match)
 
     def __repr__(self) -> str:
         return f"SearchResult({self.query!r}, {len(self.hits)} hits)"
@@ -77,13 +78,19 @@ class _Wanted:
     """What a search is asked to give back. (A plain class: a NamedTuple with annotations
     would cost every search the compilation of each annotation.)"""
 
-    __slots__ = ("count_all", "highlight", "limit", "records")
+    __slots__ = ("count_all", "highlight", "limit", "records", "sort")
 
-    def __init__(self, limit: int | None, highlight: bool, count_all: bool, records: bool) -> None:
+    def __init__(
+        self, limit: int | None, highlight: bool, count_all: bool, records: bool, sort: Any = None
+    ) -> None:
         self.limit = limit  # None: every match
         self.highlight = highlight  # compute highlights (needs records)
         self.count_all = count_all  # count every match
         self.records = records  # keep each hit's stored record (not only id, score, statement)
+        self.sort = sort  # a kb.entries.ordering.SortKey: every match sorted, then cut to `limit`
+
+
+_ON_HIT = ("id", "score", "statement")  # what a Hit holds without its stored record
 
 
 def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit]:
@@ -91,7 +98,7 @@ def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit
     hits: list[Hit] = []
     seen: set[int] = set()
     for query in ([parsed.all_words] if parsed.all_words is not None else []) + [parsed.query]:
-        limit = None if wanted.limit is None else wanted.limit - len(hits)
+        limit = None if wanted.limit is None or wanted.sort else wanted.limit - len(hits)
         if limit == 0:
             break
         results = searcher.search(query, filter=where, mask=seen or None, limit=limit)
@@ -102,6 +109,13 @@ def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit
             tier.append(Hit(stored["id"], score, stored["statement"], data))
             seen.add(docnum)
         hits += sorted(tier, key=lambda hit: (-round(hit.score, 9), hit.id))
+    if wanted.sort is not None:  # `--sort FIELD`: every match by that field, then the limit
+        from kb.entries.ordering import ordered
+
+        def value(hit: Hit, field: str) -> Any:
+            return getattr(hit, field) if field in _ON_HIT else hit.record.get(field)
+
+        hits = ordered(hits, wanted.sort, value)[: wanted.limit]
     return hits
 
 
@@ -120,8 +134,11 @@ def _search_once(
             result.unfiltered = _count(searcher, parsed.query, None)
         if wanted.highlight and result.hits:
             _highlight(result.hits, positive_terms(parsed.query, reader))
-        if wanted.count_all:
-            result.total = _count(searcher, parsed.query, where)
+        # The total is always known: counted when the limit may have cut the hits.
+        cut = wanted.limit is not None and len(result.hits) >= wanted.limit
+        counted = wanted.count_all or cut
+        result.total = _count(searcher, parsed.query, where) if counted else len(result.hits)
+        result.limit = wanted.limit
     result.problems = sorted(opened.manifest.problems.values())
     return result
 
@@ -203,14 +220,18 @@ def search(
     highlight: bool = True,
     count: bool = False,
     records: bool = True,
+    sort: Any = None,
     notify: Notify = lambda text: None,
 ) -> SearchResult:
     """Search the KB at `root`. Raises QueryError/UsageError for a bad query or filter.
 
     `records=False` keeps only the id, score and statement of each hit (what `ids` and
-    `plain` show), so that even `--all` on a large KB holds little in memory."""
+    `plain` show), so that even `--all` on a large KB holds little in memory. `sort` (a
+    kb.entries.ordering.SortKey) orders every match by a field before `limit` applies. The
+    result's `total` is always the number of matching facts."""
     filters = filters or Filters()
-    wanted = _Wanted(limit, highlight, count, records)
+    records = records or (sort is not None and sort.field not in _ON_HIT)
+    wanted = _Wanted(limit, highlight, count, records, sort)
     check_given(filters)  # bad filters and queries are reported before any index work
     parsed = parse(text)
     opened = open_index(root, index_dir, cache_home=cache_home, notify=notify)

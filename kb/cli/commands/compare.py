@@ -60,7 +60,7 @@ def compare_command(
     """Compare subjects, the sources on one subject, or facts, side by side.
 
     Examples: kb compare ketamine spravato;  kb compare ketamine --by source;
-    kb compare FACT-ID FACT-ID -f json
+    kb compare ketamine-developed-1960s ketamine-developed-about-fifty-years-ago -f json
     """
     from kb.analysis.compare import compare
     from kb.entries.filters import Filters

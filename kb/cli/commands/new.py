@@ -282,7 +282,7 @@ def new_subject_command(
 ) -> None:
     """Create a subject in subjects/<id>.toml.
 
-    Examples: kb new subject --name Ketalar --kind drug --alias 'ketamine hydrochloride'
+    Examples: kb new subject --name 'Nitrous oxide' --kind drug --alias 'laughing gas'
     """
     values = {
         "id": entry_id,

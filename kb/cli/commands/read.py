@@ -10,8 +10,10 @@ import typer
 from kb.cli.completion import complete_fact_ids
 from kb.cli.io import message, output_for, warn_skipped
 from kb.cli.options import (
+    CountOpt,
     KbOpt,
     NoColorOpt,
+    SortOpt,
     SourceFilterOpt,
     StatusFilterOpt,
     SubjectFilterOpt,
@@ -24,13 +26,15 @@ from kb.cli.options import warn_skipped as warn_skipped_entries
 from kb.render.base import Format, pick
 from kb.render.facts import LIST_RENDERERS, SHOW_RENDERERS
 from kb.render.stats import RENDERERS as STATS_RENDERERS
+from kb.render.table import count as render_count
 
 
 def show_command(
     ids: Annotated[
         list[str],
         typer.Argument(
-            help="Fact ids, or - to read ids from stdin.",
+            help="Fact ids or entry paths (facts/risks/x.toml), or - to read them from stdin "
+            "(one per line; tab-separated lines: the first field).",
             metavar="ID...",
             autocompletion=complete_fact_ids,
         ),
@@ -44,12 +48,16 @@ def show_command(
     Examples: kb show ketamine-schedule-iii;  kb search bladder -f ids | kb show - -f json
     """
     from kb.core.suggest import hint
-    from kb.entries.selection import lookup_facts
+    from kb.entries.selection import is_entry_path, lookup_facts
 
     chosen, out = output_for(fmt, no_color)
     render = pick(SHOW_RENDERERS, chosen, "show")
+    # `-` reads stdin: one id or entry path per line, or the tab-separated lines `kb search`
+    # and `kb list` print (their first field is the id).
     wanted = [
-        line for arg in ids for line in (sys.stdin.read().splitlines() if arg == "-" else [arg])
+        line.partition("\t")[0]
+        for arg in ids
+        for line in (sys.stdin.read().splitlines() if arg == "-" else [arg])
     ]
     kb = open_kb(kb_path, on_demand=True)
     found = lookup_facts(kb, wanted)
@@ -66,7 +74,8 @@ def show_command(
                 f"fact {unknown!r} cannot be shown: its file is invalid: {why} (run kb validate)"
             )
             continue
-        message(f"unknown fact id {unknown!r}{hint(found.suggestions.get(unknown) or [])}")
+        what = "fact file" if is_entry_path(unknown) else "fact id"
+        message(f"unknown {what} {unknown!r}{hint(found.suggestions.get(unknown) or [])}")
     if found.unknown or not found.found:
         if not found.unknown and not found.found:  # nothing but blank lines or arguments
             message("no fact ids given")
@@ -80,22 +89,33 @@ def list_command(
     source: SourceFilterOpt = None,
     status: StatusFilterOpt = None,
     fmt: Annotated[str | None, format_option(LIST_RENDERERS)] = None,
+    sort: SortOpt = None,
+    count: CountOpt = False,
     kb_path: KbOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
     """List facts, one row each, optionally filtered.
 
-    Examples: kb list --subject spravato;  kb list --status refuted -f jsonl
+    Examples: kb list --subject spravato;  kb list --status refuted -f jsonl;
+    kb list --sort subject -f csv;  kb list --tag bladder --count
     """
     from kb.entries.filters import Filters
+    from kb.entries.ordering import fact_sort_fields, ordered, parse_sort
     from kb.entries.selection import select_facts
 
     chosen, out = output_for(fmt, no_color)
     render = pick(LIST_RENDERERS, chosen, "list")
+    sort_key = parse_sort(sort, fact_sort_fields()) if sort is not None else None
     kb = open_kb(kb_path)
     filters = Filters.of(subject=subject, topic=topic, tag=tag, source=source, status=status)
     facts = select_facts(kb, filters)
-    render([kb.fact_view(fact) for fact in facts], out)
+    if count:
+        render_count(len(facts), chosen, out)
+    else:
+        records = [kb.fact_view(fact) for fact in facts]
+        if sort_key is not None:
+            records = ordered(records, sort_key, lambda record, field: record.get(field))
+        render(records, out)
     warn_skipped_entries(kb)
     if not facts:
         message("no facts match", "")

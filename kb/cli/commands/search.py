@@ -9,9 +9,11 @@ import typer
 from kb.cli import config
 from kb.cli.io import notice, output_for, warn_skipped
 from kb.cli.options import (
+    CountOpt,
     IndexDirOpt,
     KbOpt,
     NoColorOpt,
+    SortOpt,
     SourceFilterOpt,
     StatusFilterOpt,
     SubjectFilterOpt,
@@ -38,8 +40,20 @@ def search_command(
     tag: TagFilterOpt = None,
     source: SourceFilterOpt = None,
     status: StatusFilterOpt = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N facts.")] = 10,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            min=1,
+            help="Show at most N facts (default: 10; when that cuts the result, a notice "
+            "on stderr says how many matched).",
+            show_default=False,
+        ),
+    ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show every matching fact.")] = False,
+    sort: SortOpt = None,
+    count: CountOpt = False,
     fmt: Annotated[str | None, format_option(SEARCH_RENDERERS)] = None,
     kb_path: KbOpt = None,
     index_dir: IndexDirOpt = None,
@@ -52,7 +66,8 @@ def search_command(
     limits): kb help search.
 
     Examples: kb search bladder;  kb search 'subject:spravato AND dose' -f json;
-    kb search '"nasal spray"' --status refuted -f ids
+    kb search '"nasal spray"' --status contested -f ids;  kb search bladder --all -f csv;
+    kb search ketamine --count
     """
     from kb.cli.searching import SearchRequest, run_search
     from kb.entries.filters import Filters
@@ -61,7 +76,10 @@ def search_command(
     request = SearchRequest(
         " ".join(query),
         filters,
-        limit=None if show_all else limit,
+        limit=limit,
+        show_all=show_all,
+        sort=sort,
+        count_only=count,
         fmt=fmt,
         kb_path=kb_path,
         index_dir=index_dir,

@@ -36,7 +36,8 @@ def validate_command(
 
     Exit 0 when valid, 1 when there are problems, 2 on usage errors.
 
-    Examples: kb validate --strict;  kb validate entries/facts/x.toml -f github
+    Examples: kb validate --strict;
+    kb validate entries/facts/risks/ketamine-long-term-bladder-dysfunction.toml -f github
     """
     from kb.render.problems import summary_line
     from kb.validate.validator import validate

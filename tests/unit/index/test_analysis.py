@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kb.index.analysis import stemming_analyzer, surface_words, words_analyzer
-from kb.index.fields import SECTIONS, TEXT_FIELD, schema, text_fields
+from kb.index.fields import SECTIONS, TEXT_FIELD, schema, text_of
 from kb.index.text import SECTION, SECTION_STRIDE, fold
 
 
@@ -55,7 +55,7 @@ def test_the_text_field_weighs_and_places_each_section() -> None:
         "status": "established",
         "provenance": [{"quote": "Long-term use can damage the bladder.", "publisher": "A"}],
     }
-    text = text_fields(record)[TEXT_FIELD]
+    text = text_of(record)
     assert text.count(SECTION) == len(SECTIONS) - 1
     weights = list(SECTIONS.values())
     for token in schema()[TEXT_FIELD].analyzer(text, positions=True, boosts=True):
