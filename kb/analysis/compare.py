@@ -13,7 +13,7 @@ from typing import Any
 
 from kb.analysis.factdiff import StatementDiff, Verdict, normalise, verdict, word_diff
 from kb.core.errors import UnknownIdError, UsageError
-from kb.entries.filters import NO_FILTERS, Filters
+from kb.entries.filters import NO_FILTERS, Filters, resolve
 from kb.entries.loading import KnowledgeBase
 from kb.entries.models import Fact
 from kb.entries.selection import select_facts
@@ -163,7 +163,9 @@ def _check_facts_request(
     if by == "source":
         raise UsageError("--by source compares the sources on one subject, not facts")
     if attributes or filters:
-        raise UsageError("--attribute and --topic filter subject comparisons, not facts")
+        raise UsageError(
+            "--attribute, --topic and --min-reliability filter subject comparisons, not facts"
+        )
     if len(facts) < 2:
         raise UsageError("give at least two different facts to compare")
 
@@ -275,6 +277,9 @@ def compare_sources(
     facts = [f for f in _selected(kb, attributes, filters) if f.subject == subject_id]
     rank = _rank(kb)
     used = {s for f in facts for s in f.sources}
+    if filters.min_reliability:  # the columns too: only the sources at least that reliable
+        reliable = resolve(filters, kb.catalog()).reliable_sources
+        used &= reliable or set()
 
     def reliability(source_id: str) -> str:
         source = kb.sources.get(source_id)

@@ -12,11 +12,11 @@ import typer
 import typer.core
 
 from kb import __version__
-from kb.cli.commands import compare, read, search, validate
+from kb.cli.commands import catalogue, compare, read, search, validate
 from kb.cli.commands.export import export_app
 from kb.cli.commands.new import new_app
 from kb.cli.errors import USAGE, PipeClosed, guarded
-from kb.cli.io import message
+from kb.cli.io import close_output, message
 
 
 class KbGroup(typer.core.TyperGroup):
@@ -57,6 +57,8 @@ class KbGroup(typer.core.TyperGroup):
             code = 130 if interrupted else 1
         except PipeClosed:
             code = guarded(lambda: _raise(BrokenPipeError())) or 0
+        finally:
+            close_output()  # the pager, if one was started
         if standalone_mode:
             sys.exit(code)
         return code
@@ -120,6 +122,11 @@ app.command("index")(search.index_command)
 # kb export: the whole KB for other tools (SQLite for Datasette, JSON lines for a search engine).
 app.add_typer(export_app, name="export")
 app.add_typer(new_app, name="new")
+
+# readers: what the facts rest on and are about
+app.command("sources")(catalogue.sources_command)
+app.command("subjects")(catalogue.subjects_command)
+app.command("tags")(catalogue.tags_command)
 
 # search-13: the guides an installed kb carries (kb help search)
 from kb.cli.commands.help import help_command  # noqa: E402

@@ -28,8 +28,15 @@ VALUE_OPTIONS = {
     "--kb": "kb_path",
     "--index-dir": "index_dir",
     "--sort": "sort",
+    "--color": "color",
+    "--min-reliability": "min_reliability",
 }
-FLAG_OPTIONS = {"--all": "show_all", "--no-color": "no_color", "--count": "count_only"}
+FLAG_OPTIONS = {
+    "--all": "show_all",
+    "--no-color": "no_color",
+    "--count": "count_only",
+    "--no-pager": "no_pager",
+}
 
 
 def _split(args: list[str]) -> tuple[dict[str, str | bool | list[str]], list[str]] | None:
@@ -62,6 +69,7 @@ def _split(args: list[str]) -> tuple[dict[str, str | bool | list[str]], list[str
 
 def parse_search(args: list[str]) -> SearchRequest | None:
     """A SearchRequest for `kb search ARGS`, or None when typer should handle it."""
+    from kb.cli.config import COLOR_WHEN
     from kb.cli.searching import SearchRequest
     from kb.render.search import FORMATS
 
@@ -75,10 +83,17 @@ def parse_search(args: list[str]) -> SearchRequest | None:
     except ValueError:
         return None
     fmt = _text(options, "fmt")
-    if (limit is not None and limit < 1) or (fmt is not None and fmt not in FORMATS):
+    color = _text(options, "color")
+    if (
+        (limit is not None and limit < 1)
+        or (fmt is not None and fmt not in FORMATS)
+        or color not in (None, *COLOR_WHEN)
+    ):
         return None
     kb_path = _text(options, "kb_path")
-    filters = Filters.of(**{name: options.get(name) for name in FILTER_NAMES})  # type: ignore[arg-type]
+    filters = Filters.of(
+        **{name: options.get(name) for name in (*FILTER_NAMES, "min_reliability")}  # type: ignore[arg-type]
+    )
     return SearchRequest(
         query=" ".join(words),
         filters=filters,
@@ -90,6 +105,8 @@ def parse_search(args: list[str]) -> SearchRequest | None:
         kb_path=Path(kb_path) if kb_path is not None else None,
         index_dir=_text(options, "index_dir"),
         no_color=bool(options.get("no_color")),
+        color=color,
+        no_pager=bool(options.get("no_pager")),
     )
 
 

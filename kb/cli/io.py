@@ -7,9 +7,13 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, TextIO
 
-from kb.cli.config import color
+from kb.cli import config
 from kb.render.base import Format, Output, default_format, one_line
+
+if TYPE_CHECKING:
+    from kb.cli.pager import PagerStream
 
 
 def message(text: str, kind: str = "error") -> None:
@@ -44,7 +48,38 @@ def warn_skipped(problems: Iterable[object]) -> None:
         message(f"skipped invalid entry: {problem} (run kb validate)", "warning")
 
 
-def output_for(fmt: str | None, no_color: bool) -> tuple[Format, Output]:
-    """The format (as given, else rich on a terminal and plain in a pipe) and the output."""
-    chosen = Format(fmt) if fmt else default_format()
-    return chosen, Output(stream=sys.stdout, color=color(no_color))
+def output_for(
+    fmt: str | None, no_color: bool, color_when: str | None = None, paging: bool = False
+) -> tuple[Format, Output]:
+    """The format (as given, else rich on a terminal and plain in a pipe) and the output:
+    colour as kb.cli.config.color decides, laid out for the terminal's width, and through
+    the pager (kb.cli.pager) when `paging` and stdout is a terminal."""
+    stdout = sys.stdout
+    terminal = stdout.isatty()
+    chosen = Format(fmt) if fmt else default_format(stdout)
+    colour = config.color(no_color, color_when, terminal)
+    stream: TextIO = stdout
+    if paging and terminal:
+        command = config.pager()
+        if command is not None:
+            from kb.cli.pager import PagerStream
+
+            pager = PagerStream(command, config.pager_environment(), stdout)
+            _pagers.append(pager)
+            stream = pager  # type: ignore[assignment]
+    return chosen, Output(
+        stream=stream,
+        color=colour,
+        width=config.width(stdout) if chosen is Format.rich else None,
+        color_system=config.color_system() if colour else "standard",
+    )
+
+
+_pagers: list[PagerStream] = []
+
+
+def close_output() -> None:
+    """Flush the output and wait for the pager, if one was started (idempotent)."""
+    while _pagers:
+        pager = _pagers.pop()
+        pager.close()

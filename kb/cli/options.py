@@ -47,7 +47,39 @@ KbOpt = Annotated[
         show_default=False,
     ),
 ]
-NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (also: NO_COLOR).")]
+NoColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="No colour (the same as --color=never).")
+]
+
+
+def _color_when(value: str | None) -> str | None:
+    if value is not None and value not in config.COLOR_WHEN:
+        raise typer.BadParameter(f"{value!r} is not one of: {', '.join(config.COLOR_WHEN)}")
+    return value
+
+
+ColorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--color",
+        help="Colour: auto (on a terminal, unless NO_COLOR is set), always (also into a pipe "
+        "or over NO_COLOR) or never.",
+        metavar="WHEN",
+        callback=_color_when,
+        autocompletion=lambda incomplete: [
+            w for w in config.COLOR_WHEN if w.startswith(incomplete)
+        ],
+        show_default=False,
+    ),
+]
+NoPagerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="Do not page output to a terminal (default pager: $KB_PAGER, else $PAGER, "
+        "else less -FRX).",
+    ),
+]
 
 
 def open_kb(kb_path: Path | None, on_demand: bool = False) -> KnowledgeBase:
@@ -139,4 +171,14 @@ SourceFilterOpt = Annotated[
 StatusFilterOpt = Annotated[
     list[str] | None,
     typer.Option("--status", help="Status from kb.toml (repeatable).", show_default=False),
+]
+MinReliabilityOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--min-reliability",
+        help="Only facts with a source of this reliability level or better "
+        "(kb.toml's reliability_levels, most reliable first).",
+        metavar="LEVEL",
+        show_default=False,
+    ),
 ]

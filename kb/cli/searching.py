@@ -25,6 +25,8 @@ class SearchRequest(NamedTuple):
     kb_path: Path | None = None
     index_dir: str | None = None
     no_color: bool = False
+    color: str | None = None  # --color WHEN
+    no_pager: bool = False
 
 
 def run_search(request: SearchRequest) -> int:
@@ -32,7 +34,9 @@ def run_search(request: SearchRequest) -> int:
     from kb.render.search import RENDERERS
     from kb.search.api import search
 
-    chosen, out = output_for(request.fmt, request.no_color)
+    chosen, out = output_for(
+        request.fmt, request.no_color, request.color, paging=not request.no_pager
+    )
     render = pick(RENDERERS, chosen, "search")
     if request.count_only:  # the number of matching facts instead of them
         from kb.render.table import count

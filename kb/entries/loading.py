@@ -269,9 +269,10 @@ class KnowledgeBase:
 
     def fact_view(self, fact: Fact) -> dict[str, Any]:
         """The fact as plain data, with its subject's name and its sources' titles, publishers
-        and reliabilities (kb.entries.serialize.fact_dict), and last its `path` from the KB
-        root (as the search index stores it): what renderers and JSON get."""
-        view = fact_dict(fact, self.subjects, self.sources)
+        and reliabilities, strongest first, and its best reliability
+        (kb.entries.serialize.fact_dict), and last its `path` from the KB root (as the search
+        index stores it): what renderers and JSON get."""
+        view = fact_dict(fact, self.subjects, self.sources, self.settings.reliability_levels)
         view["path"] = self.relative_path(fact.path) if fact.path is not None else None
         return view
 
@@ -287,7 +288,15 @@ class KnowledgeBase:
         """What filter values are checked against (reads every source and subject)."""
         subjects = {s.id: s.names for s in self.subjects.values()}
         settings = self.settings
-        return Catalog(subjects, settings.topics, settings.statuses, tuple(self.sources))
+        reliability = {s.id: s.reliability for s in self.sources.values()}
+        return Catalog(
+            subjects,
+            settings.topics,
+            settings.statuses,
+            tuple(self.sources),
+            reliability,
+            settings.reliability_levels,
+        )
 
     def resolve_subject(self, name: str) -> Subject | None:
         """A subject by id, name or alias, case-insensitively."""

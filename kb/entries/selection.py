@@ -115,3 +115,37 @@ def select_facts(kb: KnowledgeBase, filters: Filters) -> tuple[Fact, ...]:
         for f in sorted(kb.facts.values(), key=lambda f: f.id)
         if checked.match(f.subject, f.topics, f.tags, f.sources, f.status)
     )
+
+
+SCAN_BELOW = 2000  # fact files: below this, backlinks are found by reading them (not the index)
+
+
+def backlinks(kb: KnowledgeBase, ids: Iterable[str]) -> dict[str, list[Fact]]:
+    """For each id, the facts whose `related` names it (sorted by id): what contradicts,
+    refines or repeats it. With every fact loaded (kb list) a lookup; otherwise (kb show)
+    only the fact files that mention one of the ids are parsed."""
+    wanted = set(ids)
+    found: dict[str, list[Fact]] = {i: [] for i in wanted}
+    if "facts" in kb.__dict__:
+        candidates: Iterable[Fact] = kb.facts.values()
+    else:
+        needles = [i.encode("utf-8") for i in wanted]
+        mentioning = []
+        for fact_id, path in kb.fact_paths.items():
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if any(needle in data for needle in needles):
+                mentioning.append(fact_id)
+        candidates = kb.get_facts(mentioning)[0].values()
+    for fact in candidates:
+        for target in wanted.intersection(fact.related):
+            if target != fact.id:
+                found[target].append(fact)
+    return {i: sorted(facts, key=lambda f: f.id) for i, facts in found.items()}
+
+
+def link_views(facts: Iterable[Fact]) -> list[dict[str, str]]:
+    """Linked facts as plain data: `{"id", "status", "statement"}`."""
+    return [{"id": f.id, "status": f.status, "statement": f.statement} for f in facts]

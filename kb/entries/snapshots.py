@@ -75,9 +75,75 @@ class SnapshotStore:
         data = self.raw(name)
         return hashlib.sha256(data).hexdigest() if data is not None else None
 
+    def text(self, name: str) -> str | None:
+        """The snapshot as text (undecodable bytes replaced), or None when it is missing."""
+        data = self.raw(name)
+        return data.decode("utf-8", errors="replace") if data is not None else None
+
     def contains_normalised(self, name: str, quote: str) -> bool:
         """Whether the snapshot has the quote, which is already normalised (normalise())."""
         if name not in self._text:
             data = self.raw(name) or b""
             self._text[name] = normalise(data.decode("utf-8", errors="replace"))
         return quote in self._text[name]
+
+
+CONTEXT_CHARS = 240  # of the snapshot shown on each side of a quote (kb show --context)
+CONTEXT_LINES = 2  # ... and at most this many line breaks on each side
+
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Where a quote is in a snapshot's text, as [start, end) offsets into `text`, matching as
+    `kb validate` does (whitespace collapsed, typographic quotes straightened); None if not."""
+    wanted = normalise(quote)
+    if not wanted:
+        return None
+    folded = text.translate(_QUOTE_MAP)
+    chars: list[str] = []
+    where: list[int] = []  # offset in `text` of each character of the normalised text
+    blank = True  # at the start, or after whitespace already collapsed to one space
+    for offset, char in enumerate(folded):
+        if char.isspace():
+            if not blank:
+                chars.append(" ")
+                where.append(offset)
+                blank = True
+            continue
+        chars.append(char)
+        where.append(offset)
+        blank = False
+    found = "".join(chars).find(wanted)
+    if found < 0:
+        return None
+    return where[found], where[found + len(wanted) - 1] + 1
+
+
+def passage(
+    text: str, start: int, end: int, chars: int = CONTEXT_CHARS, lines: int = CONTEXT_LINES
+) -> dict[str, object]:
+    """The quote at [start, end) of a snapshot with up to `chars` characters and `lines` line
+    breaks of text on each side, cut between words (`…` where cut):
+    `{"line", "column", "before", "quote", "after"}`, the quote's start counted from 1."""
+    low = max(0, start - chars)
+    before = text[low:start]
+    breaks = [i for i, char in enumerate(before) if char == "\n"]
+    if len(breaks) > lines:
+        before, low = before[breaks[-(lines + 1)] + 1 :], low + breaks[-(lines + 1)] + 1
+    if low > 0 and text[low - 1] != "\n":  # cut in the middle of a line: drop a broken word
+        spaces = [i for i in (before.find(" "), before.find("\n")) if i >= 0]
+        before = "…" + (before[min(spaces) + 1 :] if spaces else before)
+    high = min(len(text), end + chars)
+    after = text[end:high]
+    breaks = [i for i, char in enumerate(after) if char == "\n"]
+    if len(breaks) > lines:
+        after, high = after[: breaks[lines]], end + breaks[lines]
+    if high < len(text) and text[high] != "\n":
+        space = max(after.rfind(" "), after.rfind("\n"))
+        after = (after[:space] if space > 0 else after) + "…"
+    return {
+        "line": text.count("\n", 0, start) + 1,
+        "column": start - (text.rfind("\n", 0, start) + 1) + 1,
+        "before": before.lstrip(" \t"),
+        "quote": text[start:end],
+        "after": after.rstrip(),
+    }

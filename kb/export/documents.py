@@ -2,12 +2,13 @@
 jsonl`), with the index mapping that fits it.
 
 A document is the fact as `kb show -f json` gives it (every schema field, the subject's name,
-each provenance's source title, publisher and reliability, the path from the KB root), plus
-what a search engine cannot work out by itself: the subject's aliases, the ids of the sources
-and the best reliability among them. Its fields are fixed by `FIELDS` (a test checks that the
-documents, the mapping and docs/cli.md agree): a new schema field must be added there and to
-the mapping, so that an index built with the mapping (`"dynamic": "strict"`) never meets a
-field it does not know.
+each provenance's source title, publisher and reliability, the best reliability, whether only
+weak sources back it, the path from the KB root), without its backlinks (other documents'
+`related`), plus what a search engine cannot work out by itself: the subject's aliases and the
+ids of the sources. Its fields are fixed by `FIELDS` (a test checks that the documents, the
+mapping and docs/cli.md agree): a new schema field must be added there and to the mapping, so
+that an index built with the mapping (`"dynamic": "strict"`) never meets a field it does not
+know.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ FIELDS = (
     "provenance",
     "sources",
     "best_reliability",
+    "weakly_sourced",
     "path",
 )
 
@@ -93,17 +95,11 @@ MAPPING: dict[str, Any] = {
             },
             "sources": _KEYWORD,
             "best_reliability": _KEYWORD,
+            "weakly_sourced": {"type": "boolean"},
             "path": _KEYWORD,
         },
     },
 }
-
-
-def best_reliability(provenance: Iterable[dict[str, Any]], levels: Iterable[str]) -> str | None:
-    """The most reliable level among the sources (kb.toml lists levels most reliable first)."""
-    rank = {level: number for number, level in enumerate(levels)}
-    found = [p["reliability"] for p in provenance if p.get("reliability") in rank]
-    return min(found, key=rank.__getitem__) if found else None
 
 
 def fact_document(kb: KnowledgeBase, view: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +108,6 @@ def fact_document(kb: KnowledgeBase, view: dict[str, Any]) -> dict[str, Any]:
     extra = {
         "subject_aliases": list(subject.aliases) if subject is not None else [],
         "sources": list(dict.fromkeys(p["source"] for p in view["provenance"])),
-        "best_reliability": best_reliability(view["provenance"], kb.settings.reliability_levels),
     }
     document = {name: view[name] if name in view else extra[name] for name in FIELDS}
     return document

@@ -22,7 +22,7 @@ from kb.index.whooshlazy import defer_highlight, defer_morph_en
 if TYPE_CHECKING:
     from whoosh.fields import Schema
 
-FORMAT = 7
+FORMAT = 8  # 8: main's 5 (reliability levels, `related`) with the search work's 7
 
 defer_morph_en()  # before anything imports whoosh.query (see kb.index.whooshlazy)
 defer_highlight()  # ... or whoosh.searching
@@ -114,6 +114,8 @@ def schema() -> Schema:
         # Ids only, for filters and for re-indexing the facts of a changed subject or source.
         subject_id=ID,
         source_id=KEYWORD,
+        # The fact ids in `related`, to find the facts that link to one (kb show's backlinks).
+        related=KEYWORD,
         # What the renderers need, as JSON (see `stored_record`).
         data=STORED,
     )
@@ -231,6 +233,7 @@ def fact_document(
         "attribute": record.get("attribute") or "",
         "subject_id": record["subject"],
         "source_id": " ".join(source_ids),
+        "related": " ".join(record.get("related") or ()),
         "data": json.dumps(stored, ensure_ascii=False),
     }
 

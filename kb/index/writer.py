@@ -72,6 +72,7 @@ def _settings(root: Path, manifest: Manifest) -> None:
 
     settings = read_settings(root)
     manifest.topics, manifest.statuses = list(settings.topics), list(settings.statuses)
+    manifest.reliability_levels = list(settings.reliability_levels)
     manifest.thesaurus = thesaurus_record(settings.thesaurus)
 
 

@@ -132,6 +132,8 @@ def _search_once(
             parsed = _correct(searcher, parsed, where, wanted, result, thesaurus)
         if not result.hits and where is not None:
             result.unfiltered = _count(searcher, parsed.query, None)
+        if wanted.records:  # provenance strongest first, best_reliability, weakly_sourced
+            _rank_sources(result.hits, opened.manifest.reliability_levels)
         if wanted.highlight and result.hits:
             _highlight(result.hits, positive_terms(parsed.query, reader))
         # The total is always known: counted when the limit may have cut the hits.
@@ -201,11 +203,18 @@ def _count(searcher: Any, query: Any, where: Any) -> int:
     return sum(1 for docnum in matched if docnum in allowed)
 
 
+def _rank_sources(hits: list[Hit], levels: list[str]) -> None:
+    from kb.entries.reliability import add_to_record
+
+    for hit in hits:
+        add_to_record(hit.record, levels)
+
+
 def _highlight(hits: list[Hit], terms: dict[str, set[str | tuple[str, ...]]]) -> None:
     from kb.search.highlight import for_hit
 
     for hit in hits:
-        statement, quote = for_hit(hit.record, terms)
+        statement, quote = for_hit(hit.record, terms)  # the strongest source's, if it matches
         hit.highlights = (statement,) if quote is None else (statement, quote)
 
 

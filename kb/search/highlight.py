@@ -88,8 +88,10 @@ def _cut(
 def for_hit(
     record: Mapping[str, Any], terms: Mapping[str, Wanted], width: int = SNIPPET
 ) -> tuple[Highlight, Highlight | None]:
-    """The highlighted statement, and the quote with most matches as a snippet (the first
-    quote when none matches; None when the fact has no quote)."""
+    """The highlighted statement, and a snippet of a quote: of the most reliable source whose
+    quote matches, the one with most matches (the first quote when none matches; None when the
+    fact has no quote). The provenance comes strongest source first (kb.entries.reliability),
+    so that a hit quotes its best source."""
     every: Wanted = set().union(*(terms.get(field, set()) for field in DEFAULT_FIELDS))
     statement_terms: Wanted = terms.get("statement", set()) | every
     statement = Highlight(
@@ -100,10 +102,23 @@ def for_hit(
         return statement, None
     quote_terms: Wanted = terms.get("quote", set()) | every
     scored = [
-        (len(found), -i, prov, found)
-        for i, prov in enumerate(provenance)
+        (bool(found), -tier, len(found), -i, prov, found)
+        for i, (tier, prov) in enumerate(zip(_tiers(provenance), provenance, strict=True))
         for found in [spans(prov["quote"], "quote", quote_terms)]
     ]
-    _, _, best, found = max(scored, key=lambda item: (item[0], item[1]))
+    *_, best, found = max(scored, key=lambda item: item[:4])
     text, kept = _cut(best["quote"], found, width)
     return statement, Highlight("quote", text, kept, best["source"])
+
+
+def _tiers(provenance: Sequence[Mapping[str, Any]]) -> list[int]:
+    """For provenance listed strongest source first: 0 for the items of the first reliability
+    level, 1 for the next level, and so on."""
+    tiers, tier, previous = [], 0, None
+    for number, prov in enumerate(provenance):
+        level = prov.get("reliability")
+        if number and level != previous:
+            tier += 1
+        tiers.append(tier)
+        previous = level
+    return tiers

@@ -570,6 +570,11 @@ def filter_query(filters: Resolved) -> Any | None:
         terms = [Term(field, value) for value in sorted(values)]
         if terms:
             clauses.append(terms[0] if len(terms) == 1 else Or(terms))
+    if filters.reliable_sources is not None:  # --min-reliability: a source at least that good
+        # no source that good: a term no document has (whoosh drops a NullQuery from an And)
+        reliable = sorted(filters.reliable_sources) or [" "]
+        terms = [Term("source_id", value) for value in reliable]
+        clauses.append(terms[0] if len(terms) == 1 else Or(terms))
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else And(clauses)

@@ -9,10 +9,13 @@ import typer
 from kb.cli import config
 from kb.cli.io import notice, output_for, warn_skipped
 from kb.cli.options import (
+    ColorOpt,
     CountOpt,
     IndexDirOpt,
     KbOpt,
+    MinReliabilityOpt,
     NoColorOpt,
+    NoPagerOpt,
     SortOpt,
     SourceFilterOpt,
     StatusFilterOpt,
@@ -40,6 +43,7 @@ def search_command(
     tag: TagFilterOpt = None,
     source: SourceFilterOpt = None,
     status: StatusFilterOpt = None,
+    min_reliability: MinReliabilityOpt = None,
     limit: Annotated[
         int | None,
         typer.Option(
@@ -58,6 +62,8 @@ def search_command(
     kb_path: KbOpt = None,
     index_dir: IndexDirOpt = None,
     no_color: NoColorOpt = False,
+    color: ColorOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Full-text search: facts ranked by relevance, those matching every word first.
 
@@ -72,7 +78,14 @@ def search_command(
     from kb.cli.searching import SearchRequest, run_search
     from kb.entries.filters import Filters
 
-    filters = Filters.of(subject=subject, topic=topic, tag=tag, source=source, status=status)
+    filters = Filters.of(
+        subject=subject,
+        topic=topic,
+        tag=tag,
+        source=source,
+        status=status,
+        min_reliability=min_reliability,
+    )
     request = SearchRequest(
         " ".join(query),
         filters,
@@ -84,6 +97,8 @@ def search_command(
         kb_path=kb_path,
         index_dir=index_dir,
         no_color=no_color,
+        color=color,
+        no_pager=no_pager,
     )
     code = run_search(request)
     if code:
@@ -102,6 +117,7 @@ def index_command(
     kb_path: KbOpt = None,
     index_dir: IndexDirOpt = None,
     no_color: NoColorOpt = False,
+    color: ColorOpt = None,
 ) -> None:
     """Bring the search index up to date and report what changed (searches do this anyway).
 
@@ -109,7 +125,7 @@ def index_command(
     """
     from kb.search.api import index
 
-    chosen, out = output_for(fmt, no_color)
+    chosen, out = output_for(fmt, no_color, color)
     render = pick(INDEX_RENDERERS, chosen, "index")
     report = index(
         config.kb_root(kb_path),

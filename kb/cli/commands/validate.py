@@ -10,7 +10,7 @@ import typer
 
 from kb.cli import config
 from kb.cli.io import message, output_for
-from kb.cli.options import KbOpt, NoColorOpt, SnapshotsOpt, format_option
+from kb.cli.options import ColorOpt, KbOpt, NoColorOpt, SnapshotsOpt, format_option
 from kb.entries.jsonschema import SCHEMA_KINDS
 from kb.render.base import pick
 from kb.render.problems import RENDERERS
@@ -31,6 +31,7 @@ def validate_command(
     fmt: Annotated[str | None, format_option(RENDERERS)] = None,
     kb_path: KbOpt = None,
     no_color: NoColorOpt = False,
+    color: ColorOpt = None,
 ) -> None:
     """Check entries: every problem at once, as path:line:col: CODE message.
 
@@ -42,7 +43,7 @@ def validate_command(
     from kb.render.problems import summary_line
     from kb.validate.validator import validate
 
-    chosen, out = output_for(fmt, no_color)
+    chosen, out = output_for(fmt, no_color, color)
     render = pick(RENDERERS, chosen, "validate")
     result = validate(config.kb_root(kb_path), paths, config.snapshots(snapshots))
     render(result, out)
