@@ -128,7 +128,7 @@ app.command("sources")(catalogue.sources_command)
 app.command("subjects")(catalogue.subjects_command)
 app.command("tags")(catalogue.tags_command)
 
-# search-13: the guides an installed kb carries (kb help search)
+# guides: what an installed kb can tell about itself (kb help search)
 from kb.cli.commands.help import help_command  # noqa: E402
 
 app.command("help")(help_command)
