@@ -134,6 +134,11 @@ app.command("sources")(catalogue.sources_command)
 app.command("subjects")(catalogue.subjects_command)
 app.command("tags")(catalogue.tags_command)
 
+# guides: what an installed kb can tell about itself (kb help search)
+from kb.cli.commands.help import help_command  # noqa: E402
+
+app.command("help")(help_command)
+
 
 def run(argv: Sequence[str]) -> int:
     """Run the app on `argv` (without the program name); the exit code."""

@@ -5,6 +5,7 @@ from typing import Any, NamedTuple
 
 from kb.cli import config
 from kb.cli.io import message, notice, output_for, warn_skipped
+from kb.entries.filters import NAMES as FILTER_NAMES
 from kb.entries.filters import Filters
 from kb.render.base import Format, pick
 
@@ -62,8 +63,13 @@ def run_search(request: SearchRequest) -> int:
         notify=notice,
     )
     warn_skipped(result.problems)
+    words = ", ".join(repr(word) for word in result.unmatched)
     if result.corrected:
-        notice(f"nothing matches {result.asked!r}; showing results for {result.query!r}")
+        missing = f"no fact contains {words}" if words else f"nothing matches {result.asked!r}"
+        notice(f"{missing}; showing results for {result.query!r}")
+    elif words:
+        also = f" (did you mean {result.suggestion!r}?)" if result.suggestion else ""
+        notice(f"no fact contains {words}; showing facts with the other words{also}")
     render(result, out)
     _say_if_cut(request, result, chosen)
     if result.hits:
@@ -71,6 +77,13 @@ def run_search(request: SearchRequest) -> int:
     from kb.core.suggest import hint
 
     suggestion = hint([result.suggestion] if result.suggestion else [])
+    if result.unfiltered:
+        given = " ".join(
+            f"--{name} {value}" for name in FILTER_NAMES for value in getattr(request.filters, name)
+        )
+        facts = "1 fact matches" if result.unfiltered == 1 else f"{result.unfiltered} facts match"
+        message(f"no facts match {result.asked!r} with {given}; {facts} without the filters", "")
+        return 1
     message(f"no facts match {result.asked!r}{suggestion}", "")
     return 1
 

@@ -21,6 +21,7 @@ from kb.entries.schema import (
     REFERENCE_FIELDS,
     SOURCE_FIELDS,
     SUBJECT_FIELDS,
+    THESAURUS_FIELDS,
     Field,
     FieldType,
 )
@@ -100,6 +101,14 @@ class Subject:
 
 
 @dataclass(frozen=True)
+class ThesaurusEntry:
+    """Words a search treats as related (kb.toml `[[thesaurus]]`)."""
+
+    words: tuple[str, ...]
+    also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     """The contents of kb.toml."""
 
@@ -113,6 +122,7 @@ class Settings:
     snapshots: str | None = None
     statuses_shown_refuted: tuple[str, ...] = ()
     statuses_shown_contested: tuple[str, ...] = ()
+    thesaurus: tuple[ThesaurusEntry, ...] = ()
 
     def vocabulary(self, name: str) -> tuple[str, ...]:
         values: tuple[str, ...] = getattr(self, name)
@@ -142,8 +152,13 @@ MODEL_FIELDS: dict[type, tuple[Field, ...]] = {
     Settings: KB_FIELDS,
     Provenance: PROVENANCE_FIELDS,
     Reference: REFERENCE_FIELDS,
+    ThesaurusEntry: THESAURUS_FIELDS,
 }
-ITEM_MODELS: dict[str, type] = {"provenance": Provenance, "references": Reference}
+ITEM_MODELS: dict[str, type] = {
+    "provenance": Provenance,
+    "references": Reference,
+    "thesaurus": ThesaurusEntry,
+}
 
 M = TypeVar("M")
 

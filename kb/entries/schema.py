@@ -293,6 +293,28 @@ SUBJECT_FIELDS: tuple[Field, ...] = (
     Field("description", FieldType.STRING, False, "One or two sentences.", max_length=600),
 )
 
+THESAURUS_FIELDS: tuple[Field, ...] = (
+    Field(
+        "words",
+        FieldType.STRING_ARRAY,
+        True,
+        "Words or phrases that mean the same in this KB (`cost`, `price`). A query with one of "
+        "them also looks for the others and for `also`, with a lower weight (docs/search.md).",
+        min_items=1,
+        min_length=1,
+        max_length=80,
+    ),
+    Field(
+        "also",
+        FieldType.STRING_ARRAY,
+        False,
+        "Words or phrases a query with one of `words` also looks for, one way only: a query "
+        "with one of these does not look for `words` (`cost` → `insurance`).",
+        min_length=1,
+        max_length=80,
+    ),
+)
+
 KB_FIELDS: tuple[Field, ...] = (
     Field(
         "name", FieldType.STRING, True, "Name of the knowledge base.", min_length=1, max_length=120
@@ -364,6 +386,14 @@ KB_FIELDS: tuple[Field, ...] = (
         FieldType.STRING,
         False,
         "Directory of source snapshots, relative to kb.toml (optional).",
+    ),
+    Field(
+        "thesaurus",
+        FieldType.TABLE_ARRAY,
+        False,
+        "Words a search treats as related: each `[[thesaurus]]` table lists `words` that mean "
+        "the same and, optionally, what they `also` look for (docs/search.md).",
+        item_fields=THESAURUS_FIELDS,
     ),
 )
 

@@ -63,6 +63,7 @@ class Manifest:
     FIELDS = (
         "racy", "index_files", "subjects", "sources", "topics", "statuses", "problems", "facts",
         "reliability_levels",
+        "thesaurus",
     )  # fmt: skip
 
     def __init__(
@@ -77,6 +78,7 @@ class Manifest:
         problems: dict[str, str] | None = None,
         facts: int = 0,
         reliability_levels: list[str] | None = None,
+        thesaurus: list[list[list[str]]] | None = None,
     ) -> None:
         self._files: dict[str, Stat] | None = files if files is not None else {}
         self._listing: Listing | None = None  # the same, compact: as read from disk
@@ -89,6 +91,8 @@ class Manifest:
         self.problems = problems if problems is not None else {}  # skipped entry -> why
         self.facts = facts
         self.reliability_levels = reliability_levels if reliability_levels is not None else []
+        # kb.toml's thesaurus, ready for queries (kb.index.fields.thesaurus_record)
+        self.thesaurus = thesaurus if thesaurus is not None else []
 
     @property
     def files(self) -> dict[str, Stat]:

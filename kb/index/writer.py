@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from kb.index.fields import fact_document, fact_record, record_from_stored
+from kb.index.fields import fact_document, fact_record, record_from_stored, thesaurus_record
 from kb.index.scan import Changes, Stat, kind_of
 from kb.index.store import Manifest
 
@@ -73,6 +73,7 @@ def _settings(root: Path, manifest: Manifest) -> None:
     settings = read_settings(root)
     manifest.topics, manifest.statuses = list(settings.topics), list(settings.statuses)
     manifest.reliability_levels = list(settings.reliability_levels)
+    manifest.thesaurus = thesaurus_record(settings.thesaurus)
 
 
 def _subject(data: dict[str, Any], path: str) -> dict[str, Any]:

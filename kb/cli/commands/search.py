@@ -68,7 +68,8 @@ def search_command(
     """Full-text search: facts ranked by relevance, those matching every word first.
 
     Exit 0 with matches, 1 with none, 2 for a bad query. The index is updated automatically
-    before each search; see docs/search.md for the query language.
+    before each search. The query language (questions, operators, fields, thesaurus, typos,
+    limits): kb help search.
 
     Examples: kb search bladder;  kb search 'subject:spravato AND dose' -f json;
     kb search '"nasal spray"' --status contested -f ids;  kb search bladder --all -f csv;
