@@ -11,6 +11,7 @@ def main() -> None:
         _closed_streams()
         from kb.cli.errors import Terminated, catch_termination, guarded
         from kb.cli.fastpath import run as fast_run
+        from kb.cli.io import close_output
 
         catch_termination()
         _no_file_size_signal()
@@ -19,6 +20,7 @@ def main() -> None:
             from kb.cli.app import run
 
             code = run(sys.argv[1:])
+        close_output()  # the pager, if output went through one: wait until the user quits it
     except KeyboardInterrupt:  # Ctrl-C outside a command (while starting, parsing...)
         code = 130
     except Terminated as stopped:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import marshal
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from math import log
 from pathlib import Path
 from typing import Any
@@ -214,6 +214,53 @@ class _Live:
         return total - sum(r["lengths"].get(fieldname, 0) for r in self.records)
 
 
+class LiveReader:
+    """A reader (for the query's preparation: word shares, wildcard and fuzzy expansions,
+    spelling) that sees the live documents only: document frequencies without the deleted
+    documents, and no word that only deleted documents hold. Anything else is the reader's."""
+
+    def __init__(self, reader: Any, live: _Live) -> None:
+        self._reader, self._live = reader, live
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
+
+    def _alive(self, fieldname: str, text: str | bytes) -> bool:
+        return self._live.doc_frequency(fieldname, text) > 0
+
+    def doc_frequency(self, fieldname: str, text: str | bytes) -> int:
+        return self._live.doc_frequency(fieldname, text)
+
+    def __contains__(self, term: tuple[str, str | bytes]) -> bool:
+        return term in self._reader and self._alive(*term)
+
+    def expand_prefix(self, fieldname: str, prefix: Any) -> Iterator[Any]:
+        return (
+            t for t in self._reader.expand_prefix(fieldname, prefix) if self._alive(fieldname, t)
+        )
+
+    def lexicon(self, fieldname: str) -> Iterator[Any]:
+        return (t for t in self._reader.lexicon(fieldname) if self._alive(fieldname, t))
+
+    def field_terms(self, fieldname: str) -> Iterator[Any]:
+        return (t for t in self._reader.field_terms(fieldname) if self._alive(fieldname, t))
+
+    def iter_prefix(self, fieldname: str, prefix: Any) -> Iterator[Any]:
+        found = self._reader.iter_prefix(fieldname, prefix)
+        return (item for item in found if self._alive(fieldname, item[0]))
+
+    def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int = 0) -> Any:
+        found = self._reader.terms_within(fieldname, text, maxdist, prefix=prefix)
+        return (t for t in found if self._alive(fieldname, t))
+
+
+def live_reader(searcher: Any) -> Any:
+    """The reader of a searcher from `searcher`, seeing live documents only (LiveReader); the
+    reader itself when nothing is deleted."""
+    live = getattr(searcher, "kb_live", None)
+    return searcher.reader() if live is None else LiveReader(searcher.reader(), live)
+
+
 def _generation(index: Any, reader: Any) -> int:
     """The table of contents generation a reader reads (without listing the folder)."""
     found = reader.generation()
@@ -248,6 +295,7 @@ def searcher(index: Any, **kwargs: Any) -> Any:
             return default
         return live.field_length(fieldname) / (live.count or 1)
 
+    opened.kb_live = live  # for live_reader
     opened.weighting = LiveWeighting()
     opened.avg_field_length = avg_field_length
     for sub, _ in opened.subsearchers or ():

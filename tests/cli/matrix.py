@@ -10,7 +10,10 @@ is registered.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, NamedTuple
+
+import pytest
 
 # Arguments (and options) for commands that need some, on the mini KB.
 ARGUMENTS: dict[str, list[str]] = {
@@ -51,7 +54,22 @@ ARGUMENTS: dict[str, list[str]] = {
         "--dry-run",
     ],
     "new subject": ["--name", "Café – x", "--kind", "drug", "--dry-run"],
+    # {scratch}: a folder of the test's own; commands that change the KB only say what they
+    # would do; the editor of kb edit is `true` (no_editor below)
+    "edit": ["widgetol-schedule-iv"],
+    "export sqlite": ["{scratch}/out.db", "--force"],
+    "init": ["{scratch}/new-kb"],
+    "link": ["widgetol-schedule-iv", "gadgetine-stronger", "--dry-run"],
+    "mv": ["widgetol-schedule-iv", "widgetol-schedule-four", "--dry-run"],
+    "rm": ["widgetol-schedule-iv", "--dry-run"],
 }
+
+
+@pytest.fixture(autouse=True)
+def no_editor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`kb edit` runs $VISUAL: here a command that changes nothing (import this fixture in
+    a test module that runs the matrix)."""
+    monkeypatch.setenv("VISUAL", "true")
 
 
 class Invocation(NamedTuple):
@@ -99,10 +117,14 @@ def has_option(command: Any, option: str) -> bool:
 
 
 def invocations(kb: str, index_dir: str | None = None) -> list[Invocation]:
-    """Every command in every format, on the KB at `kb` (and its index in `index_dir`)."""
+    """Every command in every format, on the KB at `kb` (and its index in `index_dir`); files
+    commands write go to a `scratch` folder beside the KB."""
+    scratch = str(Path(kb).parent / "scratch")
+    Path(scratch).mkdir(exist_ok=True)
     runs = []
     for path, command in commands().items():
-        args = [*path.split(), *ARGUMENTS.get(path, [])]
+        given = [arg.replace("{scratch}", scratch) for arg in ARGUMENTS.get(path, [])]
+        args = [*path.split(), *given]
         if has_option(command, "--kb"):
             args += ["--kb", kb]
         if index_dir is not None and has_option(command, "--index-dir"):

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 from tests.cli.kbmain import Ran, run_main
-from tests.cli.matrix import invocations
+from tests.cli.matrix import (
+    invocations,
+    no_editor,  # noqa: F401 (an autouse fixture)
+)
 
 UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs"}
 
@@ -43,6 +46,7 @@ def assert_safe(ran: Ran, what: str) -> None:
     """Both streams are UTF-8 with nothing a terminal acts on (tab and newline aside)."""
     for name, raw in (("stdout", ran.out), ("stderr", ran.err)):
         text = raw.decode("utf-8")  # never a raw byte that is not UTF-8 (0x9b: CSI)
+        text = text.replace("\r\n", "\n")  # csv's line ends (RFC 4180)
         found = unsafe(text)
         assert found is None, f"{what}: {name} carries {found!r}: {text[:300]!r}"
     assert b"Traceback" not in ran.err, (what, ran.stderr)

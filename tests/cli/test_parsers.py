@@ -33,10 +33,12 @@ VALUES = [
 ]
 WORDS = ["bladder", "widgetol", "harm", "NOT", "AND", '"schedule', "wid*", "-word", "x:y", ""]
 
-value = st.sampled_from(VALUES) | st.text(max_size=4)
+# An argument list from a real command line holds no NUL (the system passes C strings).
+ARG_CHARS = st.characters(blacklist_characters="\x00")
+value = st.sampled_from(VALUES) | st.text(ARG_CHARS, max_size=4)
 option = st.sampled_from(NAMES + ODD_NAMES)
 glued = st.builds(lambda name, v: f"{name}={v}", st.sampled_from([*NAMES, "--bogus"]), value)
-word = st.sampled_from(WORDS) | st.text(max_size=6)
+word = st.sampled_from(WORDS) | st.text(ARG_CHARS, max_size=6)
 arguments = st.lists(st.one_of(option, option, value, glued, word, word), max_size=8)
 
 FAST = settings(

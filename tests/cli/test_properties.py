@@ -29,7 +29,7 @@ def check(ran: Ran, what: object) -> None:
     assert b"Traceback" not in ran.err, (what, ran.stderr)
     assert ran.code in (0, 1, 2), (what, ran.code, ran.stderr)
     for name, raw in (("stdout", ran.out), ("stderr", ran.err)):
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").replace("\r\n", "\n")  # csv's line ends (RFC 4180)
         bad = [c for c in text if unicodedata.category(c) in UNSAFE_CATEGORIES and c not in "\t\n"]
         assert not bad, (what, name, bad[:3])
     lines = ran.stderr.splitlines()

@@ -135,7 +135,7 @@ FULL_DISK = textwrap.dedent(
     out["before"] = live()
     out["rebuild"] = kb("index", "--rebuild")
     out["after_rebuild"] = live()
-    out["search_after_rebuild"] = kb("search", "ketamine", "-f", "ids")
+    out["search_after_rebuild"] = kb("search", "ketamine", "-f", "ids", "--all")
     filler = Path(index, "..", "filler")
     try:
         with open(filler, "wb") as stream:

@@ -26,6 +26,10 @@ QUERIES = [
     "subject:esketamine",
     "study effect",
     "regulation schedule",
+    "what is ketamine used for",  # a question
+    "ketamin bladdr",  # typos
+    "spravato",  # a brand name (the thesaurus)
+    "anaesth*",
 ]
 
 
