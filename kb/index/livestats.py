@@ -21,9 +21,9 @@ figures. An index never updated (a fresh build) is Whoosh's own: nothing is read
 that does not match the index (missing, or of other documents) is worked out again while
 searching: slower, never wrong.
 
-`best` collects the exact top N with those scores: every match scored (Whoosh's pruning drops
-good matches, see `_collect`), ties at the cut decided by fact id rather than by where the
-documents happen to be stored.
+`best` collects the exact top N with those scores (Whoosh's pruning with a corrected bound,
+kb.index.whooshfix), ties at the cut decided by fact id rather than by where the documents
+happen to be stored.
 """
 
 from __future__ import annotations
@@ -305,34 +305,36 @@ def searcher(index: Any, **kwargs: Any) -> Any:
 
 def best(searcher: Any, query: Any, limit: int | None, **options: Any) -> list[tuple[int, float]]:
     """The `limit` best matches of a query (every match with None) as (docnum, score): the
-    exact top N, whoever the index was written (no pruning on approximate bounds, ties at the
+    exact top N, however the index was written (Whoosh's pruning with a true bound, ties at the
     cut decided by fact id, not by where Whoosh stored the documents). `options` are those of
-    Searcher.collector (filter, mask)."""
+    Searcher.search (filter, mask)."""
     if limit is None:
         return [(hit.docnum, hit.score) for hit in searcher.search(query, limit=None, **options)]
-    wanted = limit + 1
-    while True:
-        found = _collect(searcher, query, wanted, options)
-        if len(found) < wanted or round(found[-1][1], 9) != round(found[limit - 1][1], 9):
-            break
-        wanted *= 2  # more documents tie with the last one kept: find them all
-
-    def order(item: tuple[int, float]) -> tuple[float, str]:
-        return (-round(item[1], 9), searcher.stored_fields(item[0])["id"])
-
-    return sorted(found, key=order)[:limit]
+    found = _collect(searcher, query, limit + 1, options)
+    if len(found) > limit and round(found[-1][1], 9) == round(found[limit - 1][1], 9):
+        # documents tie across the cut: every match, to find all of those that tie
+        found = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=None, **options)]
+    cut = round(found[limit - 1][1], 9) if len(found) >= limit else None
+    kept = [item for item in found if cut is None or round(item[1], 9) > cut]
+    tied = [item for item in found if cut is not None and round(item[1], 9) == cut]
+    tied.sort(key=lambda item: searcher.stored_fields(item[0])["id"])  # the cut, by id
+    return kept + tied[: limit - len(kept)]
 
 
 def _collect(searcher: Any, query: Any, limit: int, options: dict[str, Any]) -> list[Any]:
-    """The top `limit` by score, every match scored. Whoosh's pruning (block quality and
-    `replace`) skips documents whose best possible score cannot make the results, but its
-    unions of many parts (a query over several fields) report the best of their parts as
-    their bound, not the sum: documents that score high through several parts at once were
-    dropped, and which ones depended on the order of documents in the index. Scoring every
-    match costs about what the pruning saved (10k facts: 4-28 ms a query either way)."""
-    collector = searcher.collector(limit=limit, optimize=False, **options)
+    """The top `limit` by score. Whoosh prunes two ways while it collects: it skips blocks of
+    documents whose best possible score cannot make the results (with the bound of its unions
+    corrected: kb.index.whooshfix), and every few matches it `replace`s the query's matcher
+    tree by a leaner one, turning unions whose parts cannot make it alone into intersections.
+    The second drops documents that need several parts to make it (the unions' bounds aside,
+    it drops parts kb's own matchers still need): it is turned off, the first kept
+    (tests/unit/search/test_exact_top.py)."""
+    from kb.index.whooshfix import install
+
+    install()
+    collector = searcher.collector(limit=limit, **options)
     scored = collector
-    while hasattr(scored, "child"):
+    while hasattr(scored, "child"):  # the collector under the filter and mask wrappers
         scored = scored.child
     scored.replace = 0
     searcher.search_with_collector(query, collector)
