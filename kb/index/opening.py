@@ -54,6 +54,13 @@ class Opened(NamedTuple):
     manifest: Manifest
     report: Report
 
+    def searcher(self) -> Any:
+        """A searcher scoring as Whoosh's BM25F does, with each field's lengths read once
+        (kb.index.scoring)."""
+        from kb.index.scoring import weighting
+
+        return self.index.searcher(weighting=weighting())
+
 
 def _open_generation(store: Store, generation: str) -> Any:
     """Open a generation for searching (and updating). Without mmap: Whoosh copies each

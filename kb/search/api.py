@@ -99,7 +99,7 @@ def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit
 def _search_once(opened: Opened, text: str, filters: Filters, wanted: _Wanted) -> SearchResult:
     where = resolve_filters(filters, opened.manifest)
     parsed = parse(text)
-    with opened.index.searcher() as searcher:
+    with opened.searcher() as searcher:
         reader = searcher.reader()
         check_expansions(parsed.query, reader)
         result = SearchResult(text, text, _run(searcher, parsed, where, wanted))
