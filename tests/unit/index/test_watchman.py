@@ -556,7 +556,9 @@ print(json.dumps(outcome))
 
 def test_inotify_watch_limit(tmp_path: Path) -> None:
     """Past the inotify watch limit watchman 4.9 poisons itself: every request fails (until
-    it is restarted), so kb walks; never a stale answer."""
+    it is restarted), so kb walks; never a stale answer. (The query right after the folders
+    were made may still be answered when the server has not reached the limit yet, on a busy
+    machine: then the answer must list every new file.)"""
     program = require_watchman()
     unshare = shutil.which("unshare")
     probe = (
@@ -592,9 +594,12 @@ def test_inotify_watch_limit(tmp_path: Path) -> None:
         shutil.rmtree(directory, ignore_errors=True)
     assert done.returncode == 0, done.stderr
     outcome = json.loads(done.stdout)
-    assert "answer" not in outcome
-    assert "inotify" in outcome["error"] and "max_user_watches" in outcome["error"]
-    assert "non-recoverable" in outcome["then"]
+    if "answer" in outcome:
+        fresh, names = outcome["answer"]
+        assert fresh or names == sorted(f"facts/t{i}/f.toml" for i in range(30)), outcome
+    else:
+        assert "inotify" in outcome["error"] and "max_user_watches" in outcome["error"]
+    assert "non-recoverable" in outcome["then"], outcome
 
 
 def test_illegal_filesystem_type_is_an_error(server: Server, kb: Path) -> None:
