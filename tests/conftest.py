@@ -1,5 +1,6 @@
 """Shared fixtures. Every test runs with an isolated environment: no KB_DIR, a home, index and
-cache directory of its own, a fixed terminal width and no colour settings leaking in."""
+cache directory of its own, a fixed terminal width, no colour settings leaking in, and no
+watchman (KB_WATCHMAN=0) unless a test starts its own."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ def isolated_env(
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("LINES", "40")
     monkeypatch.setenv("TERM", "dumb")
+    # kb would otherwise start the user's watchman server and watch every test KB; the tests
+    # of the watcher start private servers of their own (tests/watchmanserver.py).
+    monkeypatch.setenv("KB_WATCHMAN", "0")
     yield
 
 

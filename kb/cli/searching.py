@@ -41,6 +41,7 @@ def run_search(request: SearchRequest) -> int:
         count=chosen is Format.rich,
         records=chosen not in (Format.plain, Format.ids),
         notify=notice,
+        watchman=config.watchman(),
     )
     warn_skipped(result.problems)
     if result.corrected:

@@ -221,13 +221,11 @@ class WatchState:
     """What watchman said the index is up to date with (kb.index.watching), saved beside the
     manifest as watch.json: the server's socket, the watched root and the KB's path inside it,
     the clock that every change before it is indexed, how many recrawls watchman had reported
-    then, and when it was saved. Or that watchman failed (`broken_until`, `why`): it is left
-    alone until then. `links`: the KB has symbolic links among its entries (a change to a
-    link's target is not reported under the link's name), so it is walked."""
+    then, and when it was saved. Or that watchman cannot be used (`broken_until`, `why`: it
+    failed, or symbolic links are among the entries): it is left alone until then."""
 
     FIELDS = (
         "sockname", "watch", "relative", "clock", "recrawls", "saved", "broken_until", "why",
-        "links",
     )  # fmt: skip
 
     def __init__(
@@ -240,18 +238,17 @@ class WatchState:
         saved: float = 0.0,
         broken_until: float = 0.0,
         why: str | None = None,
-        links: bool = False,
     ) -> None:
         self.sockname, self.watch, self.relative, self.clock = sockname, watch, relative, clock
         self.recrawls, self.saved = recrawls, saved
-        self.broken_until, self.why, self.links = broken_until, why, links
+        self.broken_until, self.why = broken_until, why
 
     def __repr__(self) -> str:
         return "WatchState(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.FIELDS) + ")"
 
     def usable(self) -> bool:
         """Whether it holds a clock to ask watchman with."""
-        return bool(self.sockname and self.watch and self.clock) and not self.links
+        return bool(self.sockname and self.watch and self.clock)
 
     def dumps(self) -> bytes:
         return json.dumps({name: getattr(self, name) for name in self.FIELDS}).encode()

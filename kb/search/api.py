@@ -152,6 +152,7 @@ def search(
     count: bool = False,
     records: bool = True,
     notify: Notify = lambda text: None,
+    watchman: bool = False,
 ) -> SearchResult:
     """Search the KB at `root`. Raises QueryError/UsageError for a bad query or filter.
 
@@ -161,7 +162,7 @@ def search(
     wanted = _Wanted(limit, highlight, count, records)
     check_given(filters)  # bad filters and queries are reported before any index work
     parse(text)
-    opened = open_index(root, index_dir, cache_home=cache_home, notify=notify)
+    opened = open_index(root, index_dir, cache_home=cache_home, notify=notify, watchman=watchman)
     for attempt in ("verify", "rebuild", None):
         try:
             return _search_once(opened, text, filters, wanted)
@@ -177,6 +178,7 @@ def search(
                 verify=True,
                 rebuild=rebuild,
                 damaged=describe(error) if rebuild else None,
+                watchman=watchman,
             )
     raise AssertionError("unreachable")
 
@@ -188,8 +190,16 @@ def index(
     index_dir: str | None = None,
     cache_home: Path | None = None,
     notify: Notify = lambda text: None,
+    watchman: bool = False,
 ) -> Report:
     """Bring the index up to date (or rebuild it) and say what that took."""
-    opened = open_index(root, index_dir, cache_home=cache_home, rebuild=rebuild, notify=notify)
+    opened = open_index(
+        root,
+        index_dir,
+        cache_home=cache_home,
+        rebuild=rebuild,
+        notify=notify,
+        watchman=watchman,
+    )
     opened.report.problems = sorted(opened.manifest.problems.values())
     return opened.report
