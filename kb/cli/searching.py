@@ -1,7 +1,5 @@
 """The body of `kb search`, shared by the typer command and the fast path (no typer here)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import NamedTuple
 

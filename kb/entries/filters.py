@@ -10,10 +10,9 @@ the index's record of it, so that a search parses no TOML): an unknown value is 
 with close matches, and so is an empty one. Tags are free keywords and are not checked.
 
 (NamedTuples rather than dataclasses: `kb search` builds these, and importing `dataclasses`
-would cost every search several milliseconds.)
+would cost every search several milliseconds; and no `from __future__ import annotations`:
+NamedTuple would compile every field's annotation string at import.)
 """
-
-from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
@@ -33,7 +32,7 @@ class Filters(NamedTuple):
     status: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, **values: Iterable[str] | str | None) -> Filters:
+    def of(cls, **values: "Iterable[str] | str | None") -> "Filters":
         """Filters from option values: None or a list of strings (or one string) each."""
         return cls(**{name: _values(value) for name, value in values.items()})
 

@@ -30,7 +30,7 @@ from kb.entries.models import (
     source_from_dict,
     subject_from_dict,
 )
-from kb.entries.problems import Problem, problem
+from kb.entries.problems import Problem, Severity, problem
 from kb.entries.schema import MAX_FILE_BYTES
 from kb.entries.serialize import fact_dict
 from kb.entries.tomlpos import Positions
@@ -62,7 +62,8 @@ class RawEntry:
 
     @property
     def ok(self) -> bool:
-        return self.data is not None and not any(p.severity == "error" for p in self.problems)
+        errors = (p for p in self.problems if p.severity is Severity.ERROR)
+        return self.data is not None and next(errors, None) is None
 
 
 def _decode(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
@@ -235,7 +236,7 @@ class KnowledgeBase:
         loaded: dict[str, Any] = {}
         for path in paths if paths is not None else paths_of(self.root, kind):
             entry = read_entry(path, kind)
-            self.problems.extend(p for p in entry.problems if p.severity == "error")
+            self.problems.extend(p for p in entry.problems if p.severity is Severity.ERROR)
             if entry.ok and entry.data is not None and entry.data["id"] not in loaded:
                 loaded[entry.data["id"]] = _BUILDERS[kind](entry.data, path)
         return loaded

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-ERROR, WARNING, NOTICE = "error", "warning", "notice"
+
+class Severity(StrEnum):
+    """How bad a problem is: errors always fail `kb validate`, warnings and notices only with
+    --strict."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTICE = "notice"
+
+
+ERROR, WARNING, NOTICE = Severity.ERROR, Severity.WARNING, Severity.NOTICE
 
 
 @dataclass(frozen=True)
 class Code:
     code: str
-    severity: str
+    severity: Severity
     title: str
     explanation: str
 
@@ -142,7 +153,7 @@ class Problem:
     column: int
     code: str
     message: str
-    severity: str = ERROR
+    severity: Severity = ERROR
 
     def as_dict(self) -> dict[str, object]:
         return {

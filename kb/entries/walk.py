@@ -16,8 +16,6 @@ file system gives, with each file's size and mtime, in flat lists (no object per
 `find` locates one entry by id without listing the others: the file the walk gives it first.
 """
 
-from __future__ import annotations
-
 import os
 from collections.abc import Iterable
 from pathlib import Path

@@ -10,8 +10,6 @@ checking a 100k-file KB is a string and a buffer comparison instead of building 
 100k tuples (a tenth of a second and tens of MB).
 """
 
-from __future__ import annotations
-
 from array import array
 from collections.abc import Mapping
 from pathlib import Path

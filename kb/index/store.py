@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kb.core.atomic import write_atomic
 from kb.core.errors import IndexUnavailableError
 from kb.entries.filters import Catalog
 from kb.index.damage import IndexDamaged
@@ -393,6 +392,8 @@ class Store:
     def write_manifest(self, directory: Path, manifest: Manifest) -> None:
         """Save the manifest: first its file listing under a new name when it changed, then
         manifest.marshal naming it, then drop the listings no manifest names any more."""
+        from kb.core.atomic import write_atomic  # only when the index changed
+
         manifest.index_files = fingerprint(directory)
         name = manifest.listing_name
         if name is None or not (directory / name).is_file():
@@ -408,10 +409,14 @@ class Store:
         manifest.stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
 
     def write_watch_state(self, generation: str, state: WatchState) -> None:
+        from kb.core.atomic import write_atomic
+
         write_atomic(self.dir / generation / WATCH_STATE, state.dumps())
 
     def publish(self, build_dir: Path) -> str:
         """Rename a complete build into place, point the marker at it, drop older ones."""
+        from kb.core.atomic import write_atomic
+
         generation = "ix-" + build_dir.name.rsplit("-", 1)[1]
         os.rename(build_dir, self.dir / generation)
         marker = {

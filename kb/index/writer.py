@@ -30,12 +30,13 @@ class Counts:
 def _read(root: Path, relpath: str, kind: str, manifest: Manifest) -> dict[str, Any] | None:
     """An entry's table when it is valid; else None, and the reason kept in the manifest."""
     from kb.entries.loading import read_entry
+    from kb.entries.problems import Severity
 
     entry = read_entry(root / relpath, kind)
     manifest.problems.pop(relpath, None)
     if entry.ok and entry.data is not None:
         return entry.data
-    errors = [p for p in entry.problems if p.severity == "error"] or list(entry.problems)
+    errors = [p for p in entry.problems if p.severity is Severity.ERROR] or list(entry.problems)
     manifest.problems[relpath] = str(errors[0]) if errors else f"{relpath}: unreadable"
     return None
 
