@@ -15,11 +15,22 @@ bench/generate.py in --workdir (kept between runs, regenerated when the generato
 Every KB gets its own index directory (KB_INDEX_DIR). 100k facts are opt-in: --sizes 100000
 (generation and a full index build take minutes; use --slow-reps to bound them). --merge
 adds KBs from an earlier --json file, so a 100k run can be judged against a 1k run.
+
+Both ways kb finds what changed are timed: the commands without a suffix run with
+KB_WATCHMAN=0 (kb walks the KB, one stat per file); those marked "(watchman)" ask a private
+watchman server started for the run (its own socket and state, stopped at the end; a
+`watchman` program first on PATH that talks to it, as kb would find a user's). Both modes
+share the index: after a command that changes the KB or the index in one mode, an untimed
+`kb index` in the other brings it up to date, so the next timed search of either mode does
+only its own work. Without a watchman program the "(watchman)" rows are left out (--no-watchman
+leaves them out anyway). --compare BIN also times the searches with another kb entry point
+(e.g. an installation of the previous version) in the same rounds, each with its own index.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -39,6 +50,9 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from generate import GENERATOR_VERSION, generate  # noqa: E402
 
+sys.path.insert(1, str(REPO))
+from tests.watchmanserver import Server, private_server  # noqa: E402
+
 KB_BIN = REPO / ".venv" / "bin" / "kb"
 SEED = 7
 ONE_TERM = ["bladder"]
@@ -56,6 +70,7 @@ class Command:
     before: Callable[[], None] | None = None  # untimed preparation (the edit of edit+search)
     env: dict[str, str] = field(default_factory=dict)  # added to the environment
     then: Command | None = None  # run right after this one, in every round (not rotated apart)
+    after: Callable[[], None] | None = None  # untimed, after each run (the other mode's catch-up)
 
 
 def chain(commands: list[Command]) -> list[Command]:
@@ -147,6 +162,8 @@ def measure(
             if command.before:
                 command.before()
             run_once(command.argv, env | command.env, out_dir)
+            if command.after:
+                command.after()
         for round_no in range(reps):
             shift = round_no % len(commands)
             rotated = commands[shift:] + commands[:shift]
@@ -154,6 +171,8 @@ def measure(
                 if command.before:
                     command.before()
                 elapsed, rss, code, tail = run_once(command.argv, env | command.env, out_dir)
+                if command.after:
+                    command.after()
                 figure = figures[command.name]
                 figure.times.append(elapsed)
                 figure.rss_kb.append(rss)
@@ -165,6 +184,8 @@ def measure(
             if command.before:
                 command.before()
             rss = peak_rss(command.argv, env | command.env, out_dir)
+            if command.after:
+                command.after()
             if rss is not None:
                 figures[command.name].rss_kb, figures[command.name].rss_exact = [rss], True
     return figures
@@ -225,22 +246,85 @@ class FactEditor:
         self.path.write_text(self.original, encoding="utf-8")
 
 
+class Modes:
+    """The environments of the two modes (walk, watchman) and the untimed catch-up runs."""
+
+    def __init__(self, env: dict[str, str], watchman_bin: Path | None) -> None:
+        self.env = env
+        self.walk = {"KB_WATCHMAN": "0"}
+        self.watchman: dict[str, str] | None = None
+        if watchman_bin is not None:
+            path = f"{watchman_bin}{os.pathsep}{env.get('PATH', '')}"
+            self.watchman = {"KB_WATCHMAN": "1", "PATH": path}
+
+    def catch_up(self, mode: dict[str, str] | None) -> Callable[[], None] | None:
+        """An untimed `kb index` in `mode` (after the other mode changed the KB or index)."""
+        if mode is None:
+            return None
+        extra = mode
+
+        def run() -> None:
+            subprocess.run(
+                [str(KB_BIN), "index"],
+                env=self.env | extra,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                check=True,
+            )
+
+        return run
+
+
 def kb_commands(
-    root: Path, python: str, writable: bool, rg: str | None, no_pyc_dir: Path
+    root: Path,
+    python: str,
+    writable: bool,
+    rg: str | None,
+    no_pyc_dir: Path,
+    modes: Modes,
+    compare: Path | None = None,
+    compare_env: dict[str, str] | None = None,
 ) -> tuple[list[Command], FactEditor | None]:
     kb = [str(KB_BIN)]
+    walk, watchman = modes.walk, modes.watchman
     bladder_fact = first_fact(root, "bladder")
     commands = [
         Command("python -c pass", [python, "-c", "pass"]),
-        Command("search 1 term, ids", [*kb, "search", *ONE_TERM, "-f", "ids"]),
-        Command("search 1 term, rich", [*kb, "search", *ONE_TERM, "-f", "rich"]),
+        Command("search 1 term, ids", [*kb, "search", *ONE_TERM, "-f", "ids"], env=walk),
+        Command("search 1 term, rich", [*kb, "search", *ONE_TERM, "-f", "rich"], env=walk),
         Command(
             "search 1 term, ids, no .pyc cache",
             [*kb, "search", *ONE_TERM, "-f", "ids"],
-            env={"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(no_pyc_dir)},
+            env=walk | {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(no_pyc_dir)},
         ),
-        Command("search 3 terms, ids", [*kb, "search", *THREE_TERMS, "-f", "ids"], expect=(0, 1)),
-        Command("search 3 terms, rich", [*kb, "search", *THREE_TERMS, "-f", "rich"], expect=(0, 1)),
+        Command(
+            "search 3 terms, ids",
+            [*kb, "search", *THREE_TERMS, "-f", "ids"],
+            expect=(0, 1),
+            env=walk,
+        ),
+        Command(
+            "search 3 terms, rich",
+            [*kb, "search", *THREE_TERMS, "-f", "rich"],
+            expect=(0, 1),
+            env=walk,
+        ),
+    ]
+    if watchman is not None:
+        commands += [
+            Command(S1W, [*kb, "search", *ONE_TERM, "-f", "ids"], env=watchman),
+            Command(S1RW, [*kb, "search", *ONE_TERM, "-f", "rich"], env=watchman),
+            Command(S3W, [*kb, "search", *THREE_TERMS, "-f", "ids"], expect=(0, 1), env=watchman),
+        ]
+    if compare is not None and compare_env is not None:
+        other = [str(compare)]
+        commands += [
+            Command(f"{S1I} [compared]", [*other, "search", *ONE_TERM, "-f", "ids"], env=walk),
+            Command(f"{S1R} [compared]", [*other, "search", *ONE_TERM, "-f", "rich"], env=walk),
+        ]
+        for command in commands[-2:]:
+            command.env = command.env | compare_env
+    commands += [
         Command("show 1 fact", [*kb, "show", bladder_fact.stem]),
         Command("list -f jsonl", [*kb, "list", "-f", "jsonl"]),
         Command("validate (whole KB)", [*kb, "validate"], slow=True),
@@ -248,21 +332,41 @@ def kb_commands(
     ]
     editor = None
     if writable:
-        commands.append(Command("index --rebuild", [*kb, "index", "--rebuild"], slow=True))
+        commands.append(
+            Command(
+                "index --rebuild",
+                [*kb, "index", "--rebuild"],
+                slow=True,
+                env=walk,
+                after=modes.catch_up(watchman),  # the new generation's watchman clock
+            )
+        )
         editor = FactEditor(bladder_fact)
         again = Command(
             "search again, 2 s after the edit",
             [*kb, "search", *ONE_TERM, "-f", "ids"],
             before=editor.wait_racy,
+            env=walk,
+            after=modes.catch_up(watchman),
         )
         commands.append(
             Command(
-                "edit 1 fact, then search",
+                EDIT,
                 [*kb, "search", *ONE_TERM, "-f", "ids"],
                 before=editor.edit,
                 then=again,
+                env=walk,
             )
         )
+        if watchman is not None:
+            commands.append(
+                Command(
+                    EDITW,
+                    [*kb, "search", *ONE_TERM, "-f", "ids"],
+                    before=editor.edit,
+                    env=watchman,
+                )
+            )
     if rg:
         commands.append(
             Command("rg -l bladder (reference)", [rg, "-l", "bladder", str(root / "facts")])
@@ -271,7 +375,12 @@ def kb_commands(
 
 
 def bench_kb(
-    label: str, root: Path, args: argparse.Namespace, writable: bool, generated: float | None
+    label: str,
+    root: Path,
+    args: argparse.Namespace,
+    writable: bool,
+    generated: float | None,
+    server: Server | None,
 ) -> KbResult:
     python = kb_python()
     # Bytecode caching on, as on a user's machine (this workplace sets PYTHONDONTWRITEBYTECODE,
@@ -285,10 +394,25 @@ def bench_kb(
     )
     no_pyc = args.workdir / "empty-pycache-prefix"  # never written: forces compiling from source
     no_pyc.mkdir(exist_ok=True)
-    commands, editor = kb_commands(root, python, writable, shutil.which("rg"), no_pyc)
+    wrapper = None
+    if server is not None:
+        wrapper = args.workdir / "watchman-bin"
+        server.wrapper(wrapper)
+    modes = Modes(env, wrapper)
+    compare_env = None
+    if args.compare is not None:
+        compare_env = {"KB_INDEX_DIR": str(args.workdir / f"index-{label}-compared")}
+        shutil.rmtree(compare_env["KB_INDEX_DIR"], ignore_errors=True)
+    commands, editor = kb_commands(
+        root, python, writable, shutil.which("rg"), no_pyc, modes, args.compare, compare_env
+    )
     facts = sum(1 for _ in (root / "facts").rglob("*.toml"))
     print(f"benchmarking {label} ({facts} facts) ...", file=sys.stderr)
-    subprocess.run([str(KB_BIN), "index"], env=env, check=True, capture_output=True)
+    subprocess.run([str(KB_BIN), "index"], env=env | modes.walk, check=True, capture_output=True)
+    if modes.watchman is not None:  # watch the KB now: a first watch of 100k files takes ~1 s
+        subprocess.run(
+            [str(KB_BIN), "index"], env=env | modes.watchman, check=True, capture_output=True
+        )
     try:
         figures = measure(commands, env, args.reps, args.slow_reps, label)
     finally:
@@ -342,29 +466,38 @@ def targets(results: dict[str, KbResult]) -> list[tuple[Target, float | None, st
         return value / results[label].baseline if value is not None else None
 
     rows: list[tuple[Target, float | None, str]] = []
-    rows.append((Target("search bladder -f ids, shipped KB", 8, "x"), ratio("shipped", S1I), ""))
-    rows.append((Target("search bladder -f rich, shipped KB", 12, "x"), ratio("shipped", S1R), ""))
-    for name in (S1I, S3I):
+    for name, limit in ((S1I, 8), (S1W, 8), (S1R, 12), (S1RW, 12)):
+        rows.append((Target(f"{name}, shipped KB", limit, "x"), ratio("shipped", name), ""))
+    for name, mine in ((S1I, S1I), (S1I, S1W), (S1R, S1R), (S1R, S1RW)):
+        theirs, ours = ratio("shipped", f"{name} [compared]"), ratio("shipped", mine)
+        value = ours / theirs if ours and theirs else None
+        target = Target(f"{mine}, shipped KB, vs the compared kb", 1, "x1k")
+        rows.append((target, value, "not slower"))
+    for name, limit in ((S1W, 2), (S3W, 2), (S1I, 4), (S3I, 4)):
         small, big = ratio("1k", name), ratio("100k", name)
         value = big / small if small and big else None
         rows.append(
-            (Target(f"{name}: latency at 100k vs 1k", 2, "x1k"), value, "ratios to baseline")
+            (Target(f"{name}: latency at 100k vs 1k", limit, "x1k"), value, "ratios to baseline")
         )
     rows.append((Target("edit 1 fact + search, 100k", 2, "s"), seconds("100k", EDIT), ""))
+    rows.append((Target(f"{EDITW}, 100k", 0.5, "s"), seconds("100k", EDITW), ""))
     rows.append((Target("index --rebuild, 10k", 10, "s"), seconds("10k", "index --rebuild"), ""))
     rows.append((Target("index --rebuild, 100k", 120, "s"), seconds("100k", "index --rebuild"), ""))
     rows.append((Target("validate whole KB, 10k", 2, "s"), seconds("10k", VALIDATE), ""))
     rows.append((Target("validate whole KB, 100k", 20, "s"), seconds("100k", VALIDATE), ""))
     rows.append((Target("validate 1 file, 100k", 1, "s"), seconds("100k", "validate 1 file"), ""))
-    peaks = [fig("100k", n) for n in (S1I, S1R, S3I, S3R)]
+    peaks = [fig("100k", n) for n in (S1I, S1R, S3I, S3R, S1W, S1RW, S3W)]
     peak = max((float(p["peak_mb"]) for p in peaks if p), default=None)  # type: ignore[arg-type]
-    rows.append((Target("peak memory of a search, 100k", 150, "MB"), peak, "max of 4 searches"))
+    rows.append((Target("peak memory of a search, 100k", 150, "MB"), peak, "max of the searches"))
     return rows
 
 
 S1I, S1R = "search 1 term, ids", "search 1 term, rich"
 S3I, S3R = "search 3 terms, ids", "search 3 terms, rich"
+S1W, S1RW = "search 1 term, ids (watchman)", "search 1 term, rich (watchman)"
+S3W = "search 3 terms, ids (watchman)"
 EDIT, VALIDATE = "edit 1 fact, then search", "validate (whole KB)"
+EDITW = "edit 1 fact, then search (watchman)"
 
 
 def fmt_value(value: float, unit: str) -> str:
@@ -477,6 +610,11 @@ def report(results: dict[str, KbResult], info: dict[str, str], args: argparse.Na
 # ---- main ---------------------------------------------------------------------------------
 
 
+def watchman_version() -> str:
+    done = subprocess.run(["watchman", "--version"], capture_output=True, text=True, check=False)
+    return done.stdout.strip() or "unknown version"
+
+
 def label_for(n: int) -> str:
     return f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
@@ -496,6 +634,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="timed runs of the slow commands: whole-KB validate, index --rebuild (default 3)",
     )
     parser.add_argument("--no-shipped", action="store_true", help="skip the shipped KB")
+    parser.add_argument(
+        "--no-watchman", action="store_true", help="leave out the searches that ask watchman"
+    )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another kb entry point whose searches are timed in the same rounds",
+    )
     parser.add_argument(
         "--workdir",
         type=Path,
@@ -528,11 +674,14 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.merge:
         for raw in json.loads(path.read_text())["results"]:
             results[raw["label"]] = KbResult(**raw)
-    if not args.no_shipped:
-        results["shipped"] = bench_kb("shipped", REPO / "entries", args, False, None)
-    for n in args.size_list:
-        root, generated = ensure_kb(args.workdir, n)
-        results[label_for(n)] = bench_kb(label_for(n), root, args, True, generated)
+    use_watchman = not args.no_watchman and shutil.which("watchman") is not None
+    info["watchman"] = watchman_version() if use_watchman else "not used"
+    with private_server() if use_watchman else contextlib.nullcontext() as running:
+        if not args.no_shipped:
+            results["shipped"] = bench_kb("shipped", REPO / "entries", args, False, None, running)
+        for n in args.size_list:
+            root, generated = ensure_kb(args.workdir, n)
+            results[label_for(n)] = bench_kb(label_for(n), root, args, True, generated, running)
     info["load average (end)"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     text = report(results, info, args)
     print(text)
