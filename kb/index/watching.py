@@ -40,9 +40,9 @@ from kb.index.watchman import Client, Since, WatchmanError, WatchmanTimeout
 if TYPE_CHECKING:
     from kb.index.store import Manifest
 
-QUERY_TIMEOUT = 1.0  # seconds: one command when the server is known to run
-SETUP_TIMEOUT = 10.0  # seconds: starting the server, a first watch of a big KB (~0.8 s at 100k)
-SYNC_MS = 500  # how long watchman may take to see its cookie (every earlier write)
+QUERY_TIMEOUT = 2.0  # seconds: one command when the server is known to run
+SETUP_TIMEOUT = 10.0  # seconds: starting the server, a first watch of a big KB (~1 s at 100k)
+SYNC_MS = 1000  # how long watchman may take to see its cookie (every earlier write)
 BROKEN_FOR = 300.0  # seconds a failing watchman is left alone
 REFRESH_AFTER = 3600.0  # seconds: save a newer clock when nothing changed for this long
 # (watchman forgets deleted files after about half a day: a clock older than that is a fresh

@@ -355,3 +355,18 @@ def test_kb_watchman_0_walks_and_never_talks_to_watchman(watched: Watched) -> No
     assert watched.index(KB_WATCHMAN="0")["watchman"] == "off"
     assert not watched.server.running()  # not started again
     assert watched.state() == state_before  # nothing saved
+
+
+def test_a_file_name_that_is_not_utf8_costs_one_timeout(watched: Watched) -> None:
+    """JSON cannot carry it: watchman 4.9 does not answer at all. kb waits for its timeout,
+    walks, and leaves watchman alone for a while; the results are never stale."""
+    folder = os.fsencode(watched.root / "facts" / "core")
+    with open(os.path.join(folder, b"caf\xe9.toml"), "wb") as handle:  # Latin-1, not UTF-8
+        handle.write(b'id = "x"\n')
+    fact = watched.fact("widgetol-bladder-damage")
+    fact.write_text(fact.read_text().replace("can harm", "can ruin a"))
+    first = watched.index()
+    assert first["updated"] == 1 and "no answer from watchman" in first["watchman"], first
+    second = watched.index()
+    assert "asked again after" in second["watchman"] and second["seconds"] < 1.0
+    watched.assert_fresh("ruin")
