@@ -158,6 +158,8 @@ class Watcher:
         )
         if saved is None or not saved.usable():
             self.note = "not watching this KB yet: watching it now"
+        elif self.note == "not asked":
+            self.note = "not asked: the KB was walked (a rebuild, or a check of the index)"
 
     def _connect(self, saved: WatchState | None) -> None:
         """A connection to the saved socket, else to the one `watchman get-sockname` gives
