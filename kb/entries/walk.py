@@ -42,29 +42,15 @@ def inside(root: Path | str, path: str) -> bool:
 _BY_FD = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
 
 
-_FACTS = FOLDERS[EntryKind.FACT] + "/"
-
-
 class _Walker:
-    """One walk: paths, their kinds and (when asked) flattened (size, mtime_ns) pairs.
-    Folders directly in facts/ named in `elsewhere` are left out, their place noted in
-    `holes` (name, index in `paths`), for another process to walk (kb.index.scan)."""
+    """One walk: paths, their kinds and (when asked) flattened (size, mtime_ns) pairs."""
 
-    def __init__(
-        self,
-        root: Path | str,
-        stat: bool,
-        strays: bool,
-        ordered: bool,
-        elsewhere: frozenset[str] = frozenset(),
-    ) -> None:
+    def __init__(self, root: Path | str, stat: bool, strays: bool, ordered: bool) -> None:
         self.base = str(root)
         self.stat, self.strays, self.ordered = stat, strays, ordered
         self.paths: list[str] = []
         self.kinds: list[EntryKind | None] = []
         self.stats: list[int] = []
-        self.elsewhere = elsewhere
-        self.holes: list[tuple[str, int]] = []
 
     def settings(self) -> None:
         try:
@@ -112,8 +98,6 @@ class _Walker:
                 if not prefix:  # the root: walked whole only for strays
                     inner_kind = KIND_OF_FOLDER.get(name)
                     self.folder(inner, inner_prefix, inner_kind, inner_kind in NESTED)
-                elif self.elsewhere and prefix == _FACTS and name in self.elsewhere:
-                    self.holes.append((name, len(self.paths)))
                 elif nested or self.strays:
                     self.folder(inner, inner_prefix, kind if nested else None, nested)
                 return
@@ -167,42 +151,6 @@ def walk_stats(root: Path | str) -> tuple[list[str], list[int]]:
     walker = _Walker(root, stat=True, strays=False, ordered=False)
     walker.entries(ALL_KINDS)
     return walker.paths, walker.stats
-
-
-def walk_stats_around(
-    root: Path | str, elsewhere: frozenset[str]
-) -> tuple[list[str], list[int], list[tuple[str, int]]]:
-    """`walk_stats` without the folders directly in facts/ named in `elsewhere`: also where
-    each would have been, (name, index in the paths), for `walk_fact_folders` to fill."""
-    walker = _Walker(root, stat=True, strays=False, ordered=False, elsewhere=elsewhere)
-    walker.entries(ALL_KINDS)
-    return walker.paths, walker.stats, walker.holes
-
-
-def walk_fact_folders(root: Path | str, names: Iterable[str]) -> list[tuple[list[str], list[int]]]:
-    """What `walk_stats` finds in each of these folders directly in facts/, folder by folder."""
-    found = []
-    for name in names:
-        walker = _Walker(root, stat=True, strays=False, ordered=False)
-        walker.folder(
-            os.path.join(str(root), _FACTS, name), f"{_FACTS}{name}/", EntryKind.FACT, True
-        )
-        found.append((walker.paths, walker.stats))
-    return found
-
-
-def fact_folders(root: Path | str) -> list[str]:
-    """The folders directly in facts/ that the walk enters (not hidden, not links), in the
-    order the file system lists them."""
-    try:
-        with os.scandir(os.path.join(str(root), _FACTS)) as scan:
-            return [
-                item.name
-                for item in scan
-                if not item.name.startswith(".") and item.is_dir(follow_symlinks=False)
-            ]
-    except OSError:
-        return []
 
 
 def find(root: Path, kind: EntryKind, entry_id: str) -> Path | None:

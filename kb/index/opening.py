@@ -97,7 +97,7 @@ def _fresh(store: Store, started: float) -> tuple[Opened | None, Walk | None]:
     walk = None
     try:
         manifest = store.read_manifest(generation)
-        walk = Walk(now_ns(), listing(store.root, manifest.count))
+        walk = Walk(now_ns(), listing(store.root))
         if walk.listing != manifest.listing():
             return None, walk
         # Files too recent to trust by mtime are compared by content; once they are old enough
@@ -189,7 +189,7 @@ def _update(store: Store, started: float, walk: Walk | None) -> Opened | None:
         raise IndexDamaged("index files truncated, changed or deleted")
     index = _open_generation(store, generation)
     if walk is None:
-        walk = Walk(now_ns(), listing(store.root, manifest.count))
+        walk = Walk(now_ns(), listing(store.root))
     scan_ns, files = walk.started_ns, walk.listing.as_dict()
     suspect = racy_changed(store.root, manifest) if manifest.racy else frozenset()
     changes = diff(manifest.files, files, suspect)

@@ -94,7 +94,6 @@ class Manifest:
         self._read_listing: Callable[[], Listing] | None = None  # reads it, when not read yet
         self.listing_name: str | None = None  # the listing file on disk, while files is unchanged
         self.stamp: tuple[int, int, int] | None = None  # manifest.marshal as read: ino, size, mtime
-        self._count: int | None = None  # how many files the listing holds, as saved
         self.racy = racy if racy is not None else {}  # too recent to trust mtime: crc32
         self.index_files = index_files if index_files is not None else {}  # the Whoosh files
         self.subjects = subjects if subjects is not None else {}  # id -> name, aliases
@@ -125,13 +124,6 @@ class Manifest:
             else:
                 self._listing = compact(self._files)
         return self._listing
-
-    @property
-    def count(self) -> int:
-        """How many entry files the index was built from (without reading the listing)."""
-        if self._count is None or self._files is not None:
-            return len(self.files)
-        return self._count
 
     def catalog(self) -> Catalog:
         """What filter values are checked against, as the index recorded the KB."""
@@ -177,7 +169,7 @@ class Manifest:
             manifest = cls(**data)
         except TypeError as error:
             raise IndexDamaged(f"manifest incomplete: {error}") from None
-        manifest._files, manifest.listing_name, manifest._count = None, name, count
+        manifest._files, manifest.listing_name = None, name
         manifest._read_listing = lambda: read_listing(name, count)
         for field in ("racy", "index_files", "subjects", "sources", "problems"):
             if not isinstance(getattr(manifest, field), dict):

@@ -204,9 +204,7 @@ def test_files_listed_in_another_order_are_saved_once_in_that_order(
 
     ids(mini_kb, "widgetol")
     monkeypatch.setattr(
-        freshness,
-        "listing",
-        lambda root, *rest: compact(dict(reversed(listing(root).as_dict().items()))),
+        freshness, "listing", lambda root: compact(dict(reversed(listing(root).as_dict().items())))
     )
     updates: list[object] = []
     update = freshness._update
