@@ -94,6 +94,7 @@ class Watcher:
             answer = self.client.since(
                 state.watch or "", state.relative, state.clock or "", SYNC_MS
             )
+            _still_sound(self.client, state.watch or "")
         except WatchmanTimeout as error:
             self._failed(error, state)
             self.prepared = True  # asking again would cost the timeout again
@@ -146,6 +147,7 @@ class Watcher:
                 return
             watch, relative = self.client.watch_project(self.root)
             answer = self.client.symlinks(watch, relative, SYNC_MS)
+            _still_sound(self.client, watch)
         except WatchmanError as error:
             self._failed(error, saved)
             return
@@ -233,6 +235,15 @@ class Watcher:
                     self.save(generation)
         except OSError:
             pass
+
+
+def _still_sound(client: Client, watch: str) -> None:
+    """One more command after an answer: WatchmanError if the server poisoned itself while
+    answering. Past the inotify watch limit, watchman 4.9 can still answer the query during
+    which it failed to watch new folders, without the files in them (seen in
+    tests/unit/index/test_watchman.py::test_inotify_watch_limit), but fails every command
+    after it."""
+    client.clock(watch, 0)
 
 
 def _moved_on(state: WatchState, answer: Since) -> WatchState:

@@ -457,7 +457,7 @@ try:
     except WatchmanError as error:
         outcome["error"] = error.reason
     try:
-        client.clock(watch)
+        client.clock(watch, 0)
         outcome["then"] = "answered"
     except WatchmanError as error:
         outcome["then"] = error.reason
@@ -474,9 +474,10 @@ print(json.dumps(outcome))
 
 def test_inotify_watch_limit(tmp_path: Path) -> None:
     """Past the inotify watch limit watchman 4.9 poisons itself: every request fails (until
-    it is restarted), so kb walks; never a stale answer. (The query right after the folders
-    were made may still be answered when the server has not reached the limit yet, on a busy
-    machine: then the answer must list every new file.)"""
+    it is restarted), so kb walks. But the query during which it failed to watch the new
+    folders may still be answered, without the files in them (about one run in fifteen
+    here): kb sends one more command after every answer (kb.index.watching._still_sound),
+    which always fails then."""
     program = require_watchman()
     unshare = shutil.which("unshare")
     probe = (
@@ -512,10 +513,7 @@ def test_inotify_watch_limit(tmp_path: Path) -> None:
         shutil.rmtree(directory, ignore_errors=True)
     assert done.returncode == 0, done.stderr
     outcome = json.loads(done.stdout)
-    if "answer" in outcome:
-        fresh, names = outcome["answer"]
-        assert fresh or names == sorted(f"facts/t{i}/f.toml" for i in range(30)), outcome
-    else:
+    if "answer" not in outcome:
         assert "inotify" in outcome["error"] and "max_user_watches" in outcome["error"]
     assert "non-recoverable" in outcome["then"], outcome
 
