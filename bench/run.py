@@ -152,7 +152,12 @@ def peak_rss(argv: list[str], env: dict[str, str], out_dir: Path) -> int | None:
 
 
 def measure(
-    commands: list[Command], env: dict[str, str], reps: int, slow_reps: int, label: str
+    commands: list[Command],
+    env: dict[str, str],
+    reps: int,
+    slow_reps: int,
+    label: str,
+    memory: bool = True,
 ) -> dict[str, Figure]:
     figures = {c.name: Figure() for c in chain(commands)}
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
@@ -180,7 +185,7 @@ def measure(
                 if code not in command.expect:
                     figure.stderr = tail
             print(f"  [{label}] round {round_no + 1}/{reps} done", file=sys.stderr)
-        for command in chain(commands):  # memory, untimed
+        for command in chain(commands) if memory else []:  # memory, untimed
             if command.before:
                 command.before()
             rss = peak_rss(command.argv, env | command.env, out_dir)
@@ -418,7 +423,20 @@ def bench_kb(
     finally:
         if editor:
             editor.restore()
-    summary = {
+    KB_ENVS[label] = {"KB_DIR": str(root), "KB_INDEX_DIR": str(index_dir)}
+    if compare_env is not None:
+        KB_ENVS[f"{label} [compared]"] = {"KB_DIR": str(root), **compare_env}
+    return KbResult(
+        label, facts, str(root), figures["python -c pass"].median, summary(figures, commands),
+        generated,
+    )  # fmt: skip
+
+
+KB_ENVS: dict[str, dict[str, str]] = {}  # label -> KB_DIR and KB_INDEX_DIR, for the paired run
+
+
+def summary(figures: dict[str, Figure], commands: list[Command]) -> dict[str, dict[str, object]]:
+    return {
         name: {
             "median_s": f.median,
             "peak_mb": f.peak_mb,
@@ -431,7 +449,40 @@ def bench_kb(
         for (name, f), cmd in zip(figures.items(), chain(commands), strict=True)
         if f.times
     }
-    return KbResult(label, facts, str(root), figures["python -c pass"].median, summary, generated)
+
+
+PAIRED = "paired"
+
+
+def bench_paired(labels: list[str], args: argparse.Namespace, server: Server | None) -> KbResult:
+    """The searches the targets compare across KBs (and with --compare), all in the same
+    rounds, so that a noisy neighbour hits every KB alike: run after the KBs' own runs, with
+    their indexes."""
+    dropped = ("KB_DIR", "KB_SNAPSHOTS", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env.update(COLUMNS="100", LINES="40", TERM="dumb")
+    modes = Modes(env, args.workdir / "watchman-bin" if server is not None else None)
+    kb = [str(KB_BIN)]
+    commands = [Command("python -c pass", [kb_python(), "-c", "pass"])]
+    for label in labels:
+        where = KB_ENVS[label]
+        searches = [(S1I, S1W, ONE_TERM, "ids"), (S3I, S3W, THREE_TERMS, "ids")]
+        if label == "shipped":
+            searches.append((S1R, S1RW, ONE_TERM, "rich"))
+        for walked, watched, words, fmt in searches:
+            argv = [*kb, "search", *words, "-f", fmt]
+            walk_env, watch_env = where | modes.walk, where | (modes.watchman or {})
+            commands.append(Command(f"{label}: {walked}", argv, expect=(0, 1), env=walk_env))
+            if modes.watchman is not None:
+                commands.append(Command(f"{label}: {watched}", argv, expect=(0, 1), env=watch_env))
+            compared = KB_ENVS.get(f"{label} [compared]")
+            if compared is not None and args.compare is not None and label == "shipped":
+                other = [str(args.compare), *argv[1:]]
+                name = f"{label}: {walked} [compared]"
+                commands.append(Command(name, other, expect=(0, 1), env=compared | modes.walk))
+    print(f"benchmarking {', '.join(labels)} side by side ...", file=sys.stderr)
+    figures = measure(commands, env, args.pair_reps, 0, PAIRED, memory=False)
+    return KbResult(PAIRED, 0, "", figures["python -c pass"].median, summary(figures, commands))
 
 
 def kb_python() -> str:
@@ -462,8 +513,15 @@ def targets(results: dict[str, KbResult]) -> list[tuple[Target, float | None, st
         return float(found["median_s"]) if found else None  # type: ignore[arg-type]
 
     def ratio(label: str, name: str) -> float | None:
+        """To `python -c pass`: from the side-by-side run when it has the figure."""
+        value = seconds(PAIRED, f"{label}: {name}")
+        if value is not None:
+            return value / results[PAIRED].baseline
         value = seconds(label, name)
         return value / results[label].baseline if value is not None else None
+
+    def where(label: str, name: str) -> str:
+        return "side by side" if fig(PAIRED, f"{label}: {name}") else "ratios to baseline"
 
     rows: list[tuple[Target, float | None, str]] = []
     for name, limit in ((S1I, 8), (S1W, 8), (S1R, 12), (S1RW, 12)):
@@ -472,12 +530,12 @@ def targets(results: dict[str, KbResult]) -> list[tuple[Target, float | None, st
         theirs, ours = ratio("shipped", f"{name} [compared]"), ratio("shipped", mine)
         value = ours / theirs if ours and theirs else None
         target = Target(f"{mine}, shipped KB, vs the compared kb", 1, "x1k")
-        rows.append((target, value, "not slower"))
+        rows.append((target, value, f"not slower; {where('shipped', mine)}"))
     for name, limit in ((S1W, 2), (S3W, 2), (S1I, 4), (S3I, 4)):
         small, big = ratio("1k", name), ratio("100k", name)
         value = big / small if small and big else None
         rows.append(
-            (Target(f"{name}: latency at 100k vs 1k", limit, "x1k"), value, "ratios to baseline")
+            (Target(f"{name}: latency at 100k vs 1k", limit, "x1k"), value, where("100k", name))
         )
     rows.append((Target("edit 1 fact + search, 100k", 2, "s"), seconds("100k", EDIT), ""))
     rows.append((Target(f"{EDITW}, 100k", 0.5, "s"), seconds("100k", EDITW), ""))
@@ -520,7 +578,7 @@ def target_table(results: dict[str, KbResult]) -> list[str]:
         if value is None:
             lines.append(f"| {target.text} | ≤ {limit} | not measured | — |")
             continue
-        verdict = "met" if value <= target.limit else f"MISSED by {value / target.limit:.1f}×"
+        verdict = "met" if value <= target.limit else f"MISSED by {value / target.limit:.2f}×"
         extra = f" ({note})" if note else ""
         lines.append(
             f"| {target.text} | ≤ {limit} | {fmt_value(value, target.unit)}{extra} | {verdict} |"
@@ -528,7 +586,20 @@ def target_table(results: dict[str, KbResult]) -> list[str]:
     return lines
 
 
+def paired_table(result: KbResult) -> list[str]:
+    lines = ["| command | median | ratio | runs |", "|---|---|---|---|"]
+    for name, found in result.figures.items():
+        median = float(found["median_s"])  # type: ignore[arg-type]
+        bad = " ⚠ exit " + ",".join(map(str, found["bad_exit"])) if found["bad_exit"] else ""
+        lines.append(
+            f"| {name} | {median * 1000:.0f} ms | {median / result.baseline:.2f}× "
+            f"| {found['runs']}{bad} |"
+        )
+    return lines
+
+
 def results_table(results: dict[str, KbResult]) -> list[str]:
+    results = {label: result for label, result in results.items() if label != PAIRED}
     labels = list(results)
     names: list[str] = []
     for result in results.values():
@@ -604,6 +675,13 @@ def report(results: dict[str, KbResult], info: dict[str, str], args: argparse.Na
         *results_table(results),
         "",
     ]
+    if PAIRED in results:
+        lines += [
+            "## The targets' searches side by side (every KB in the same rounds)",
+            "",
+            *paired_table(results[PAIRED]),
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -636,6 +714,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-shipped", action="store_true", help="skip the shipped KB")
     parser.add_argument(
         "--no-watchman", action="store_true", help="leave out the searches that ask watchman"
+    )
+    parser.add_argument(
+        "--pair-reps",
+        type=int,
+        default=15,
+        help="rounds of the side-by-side run of the targets' searches (default 15; 0: none)",
     )
     parser.add_argument(
         "--compare",
@@ -682,6 +766,9 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.size_list:
             root, generated = ensure_kb(args.workdir, n)
             results[label_for(n)] = bench_kb(label_for(n), root, args, True, generated, running)
+        side_by_side = [label for label in ("shipped", "1k", "100k") if label in KB_ENVS]
+        if args.pair_reps and len(side_by_side) > 1:
+            results[PAIRED] = bench_paired(side_by_side, args, running)
     info["load average (end)"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     text = report(results, info, args)
     print(text)
