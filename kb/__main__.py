@@ -9,12 +9,14 @@ def main() -> None:
     _closed_streams()
     from kb.cli.errors import guarded
     from kb.cli.fastpath import run as fast_run
+    from kb.cli.io import close_output
 
     code = guarded(lambda: fast_run(sys.argv))
     if code is None:
         from kb.cli.app import run
 
         code = run(sys.argv[1:])
+    close_output()  # the pager, if output went through one: wait until the user quits it
     _exit(code)
 
 

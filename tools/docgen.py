@@ -16,7 +16,13 @@ from pathlib import Path
 from kb.core.atomic import write_atomic
 from kb.entries.jsonschema import SCHEMA_KINDS, schema_file_name, schema_text
 from kb.entries.problems import CODES
-from kb.entries.schema import FIELDS_BY_KIND, PROVENANCE_FIELDS, REFERENCE_FIELDS, Field
+from kb.entries.schema import (
+    FIELDS_BY_KIND,
+    PROVENANCE_FIELDS,
+    REFERENCE_FIELDS,
+    THESAURUS_FIELDS,
+    Field,
+)
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SCHEMA_DIR = DOCS / "schema"
@@ -69,6 +75,8 @@ GENERATORS: dict[str, Callable[[], str]] = {
     "fields-source": lambda: field_table(FIELDS_BY_KIND["source"]),
     "fields-subject": lambda: field_table(FIELDS_BY_KIND["subject"]),
     "fields-kb": lambda: field_table(FIELDS_BY_KIND["kb"]),
+    "fields-thesaurus": lambda: field_table(THESAURUS_FIELDS),
+    "search-guide": lambda: _search_guide(),
     "validation-codes": code_table,
     "cli-reference": lambda: _command_reference(),
     "kb-coverage": lambda: _coverage(),
@@ -79,6 +87,12 @@ def _coverage() -> str:
     from tools.coverage import coverage_markdown  # loads the whole shipped KB: only when asked
 
     return coverage_markdown()
+
+
+def _search_guide() -> str:
+    from kb.cli.guides import search_guide  # what `kb help search` prints
+
+    return f"```text\n{search_guide()}```\n"
 
 
 def _command_reference() -> str:

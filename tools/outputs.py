@@ -51,10 +51,18 @@ def invocations() -> list[Invocation]:
         "ketamine-less-potent-than-esketamine",
         "compare-attribute": "compare spravato ketamine --attribute route",
         "stats": "stats",
+        "sources": "sources",
+        "sources-one": "sources whatedu-ketamine-faq",
+        "subjects": "subjects",
+        "subjects-one": "subjects spravato",
+        "tags": "tags",
+        "show-context": f"show {FACT} --context --snapshots {{snap}}",
+        "list-min-reliability": "list --min-reliability medium",
         "validate-kb": "validate --strict --snapshots {snap}",
         "validate-bad": "validate --kb {mini}",
     }
     offered = {"search": FORMATS, "show": FORMATS, "list": FORMATS, "validate": VALIDATE_FORMATS}
+    offered.update(sources=FORMATS, subjects=FORMATS, tags=FORMATS)
     runs: list[Invocation] = []
     for name, line in per_format.items():
         command = line.split()[0]
@@ -67,6 +75,9 @@ def invocations() -> list[Invocation]:
         "search-unknown-field": "search colour:red",
         "search-stopwords": "search the",
         "search-nothing": "search zzzzqqq",
+        "search-min-reliability": "search ketamine --min-reliability medium -f plain",
+        "show-source-id": "show whatedu-ketamine-faq",
+        "show-context-mini": "show widgetol-schedule-iv --context --kb {mini} -f plain",
         "show-toml": f"show {FACT} -f toml",
         "show-unknown": f"show ketamine-schedule-3 {FACT} -f plain",
         "list-contested": "list --status contested -f plain",

@@ -13,7 +13,7 @@ from typing import Any
 
 from kb.analysis.factdiff import StatementDiff, Verdict, normalise, verdict, word_diff
 from kb.core.errors import UnknownIdError, UsageError
-from kb.entries.filters import NO_FILTERS, Filters
+from kb.entries.filters import NO_FILTERS, Filters, resolve
 from kb.entries.loading import KnowledgeBase
 from kb.entries.models import Fact
 from kb.entries.selection import select_facts
@@ -36,6 +36,7 @@ class Claim:
     fact: str
     status: str
     sources: tuple[SourceRef, ...]
+    status_display: str | None = None  # how kb.toml says the status is shown
 
     def quote_by(self, source: str | None) -> str | None:
         """What `source` says for this claim, if it is one of the claim's sources."""
@@ -163,7 +164,9 @@ def _check_facts_request(
     if by == "source":
         raise UsageError("--by source compares the sources on one subject, not facts")
     if attributes or filters:
-        raise UsageError("--attribute and --topic filter subject comparisons, not facts")
+        raise UsageError(
+            "--attribute, --topic and --min-reliability filter subject comparisons, not facts"
+        )
     if len(facts) < 2:
         raise UsageError("give at least two different facts to compare")
 
@@ -192,7 +195,8 @@ def _claim(kb: KnowledgeBase, fact: Fact) -> Claim:
         refs.append(SourceRef(source_id, source.reliability if source else None, quote))
     rank = _rank(kb)
     refs.sort(key=lambda r: (rank.get(r.reliability or "", 99), r.id))
-    return Claim(fact.value, fact.id, fact.status, tuple(refs))
+    shown = kb.settings.status_display().get(fact.status, "plain")
+    return Claim(fact.value, fact.id, fact.status, tuple(refs), shown)
 
 
 def _rank(kb: KnowledgeBase) -> dict[str, int]:
@@ -200,12 +204,17 @@ def _rank(kb: KnowledgeBase) -> dict[str, int]:
 
 
 def _claim_order(kb: KnowledgeBase) -> Callable[[Claim], tuple[int, int, int, str]]:
-    status_rank = {"established": 0, "contested": 1, "refuted": 2}
+    shown_rank = {"plain": 0, "contested": 1, "refuted": 2}  # as kb.toml says it is shown
     rank = _rank(kb)
 
     def key(claim: Claim) -> tuple[int, int, int, str]:
         best = min((rank.get(r.reliability or "", 99) for r in claim.sources), default=99)
-        return status_rank.get(claim.status, 3), best, -len(claim.sources), claim.fact
+        return (
+            shown_rank.get(claim.status_display or "plain", 3),
+            best,
+            -len(claim.sources),
+            claim.fact,
+        )
 
     return key
 
@@ -275,6 +284,9 @@ def compare_sources(
     facts = [f for f in _selected(kb, attributes, filters) if f.subject == subject_id]
     rank = _rank(kb)
     used = {s for f in facts for s in f.sources}
+    if filters.min_reliability:  # the columns too: only the sources at least that reliable
+        reliable = resolve(filters, kb.catalog()).reliable_sources
+        used &= reliable or set()
 
     def reliability(source_id: str) -> str:
         source = kb.sources.get(source_id)

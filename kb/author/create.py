@@ -16,12 +16,12 @@ from typing import Any
 import tomli_w
 
 from kb.author.slug import propose_id
-from kb.core.atomic import write_atomic
+from kb.core.atomic import apply_changes, write_atomic
 from kb.core.errors import KbError, UsageError
 from kb.entries.kinds import FOLDERS, EntryKind
 from kb.entries.loading import KnowledgeBase, display_path
 from kb.entries.problems import ERROR, Problem
-from kb.entries.schema import FIELDS_BY_KIND, ID_MAX, ID_PATTERN
+from kb.entries.schema import FIELDS_BY_KIND, ID_MAX, ID_PATTERN, SNAPSHOT_PATTERN
 from kb.entries.snapshots import SnapshotStore, snapshots_dir
 from kb.entries.walk import find
 from kb.validate.pending import pending_entry, validate_pending
@@ -47,37 +47,67 @@ _EXPECTED_FOR_NEW = {"KB051", "KB052"}
 
 @dataclass(frozen=True)
 class Created:
-    """An entry built (and written, unless a dry run): where, what, and notes for the user."""
+    """An entry built (and written, unless a dry run): where, what, and notes for the user;
+    for a source captured with --from, its snapshot file too."""
 
     kind: str
     entry_id: str
     path: Path
     text: str
     notes: tuple[str, ...]
+    snapshot: Path | None = None
 
 
-def missing_inputs(kind: str, values: dict[str, Any]) -> list[str]:
-    """Required values that are absent or empty."""
-    return [name for name in REQUIRED_INPUTS[kind] if not values.get(name)]
+# Values a captured source (`--from`) does not need: the snapshot is named after the id, and
+# taken today.
+CAPTURED = ("snapshot", "retrieved")
+
+
+class InvalidEntry(UsageError):
+    """A new entry that would not be valid: its problems (one per line) and its text, so that
+    nothing typed is lost (the CLI offers to fix it in an editor)."""
+
+    def __init__(self, kind: str, path: Path, text: str, details: list[str]) -> None:
+        super().__init__(f"the new {kind} would not be valid, nothing written:", details)
+        self.kind, self.path, self.text = kind, path, text
+
+
+def missing_inputs(kind: str, values: dict[str, Any], capturing: bool = False) -> list[str]:
+    """Required values that are absent or empty (for a fact, `quote` when a source was given
+    without its quote)."""
+    skip = CAPTURED if capturing and kind == "source" else ()
+    missing = [name for name in REQUIRED_INPUTS[kind] if not values.get(name) and name not in skip]
+    if kind == "fact" and "provenance" not in missing and missing_quotes(values):
+        missing.append("quote")
+    return missing
 
 
 def provenance_items(
     sources: list[str], quotes: list[str], locators: list[str]
 ) -> list[dict[str, str]]:
-    """Pair repeated --source/--quote (and optional --locator) options in order."""
-    if len(sources) != len(quotes):
+    """Pair repeated --source/--quote (and optional --locator) options in order. A source
+    without its quote yet is kept without one (`missing_quotes`: asked for in a terminal)."""
+    if len(quotes) > len(sources):
         raise UsageError(
-            f"give one --quote per --source ({len(sources)} source(s), {len(quotes)} quote(s))"
+            f"give one --source per --quote ({len(sources)} source(s), {len(quotes)} quote(s))"
         )
     if locators and len(locators) != len(sources):
         raise UsageError("give one --locator per --source, or none")
     items = []
-    for index, (source, quote) in enumerate(zip(sources, quotes, strict=True)):
-        item = {"source": source, "quote": quote}
+    for index, source in enumerate(sources):
+        item = {"source": source}
+        if index < len(quotes):
+            item["quote"] = quotes[index]
         if locators and locators[index].strip():
             item["locator"] = locators[index]
         items.append(item)
     return items
+
+
+def missing_quotes(values: dict[str, Any]) -> list[int]:
+    """The provenance items (by index) that name a source but no quote yet."""
+    items = values.get("provenance") or []
+    return [i for i, item in enumerate(items) if not str(item.get("quote") or "").strip()]
 
 
 def parse_date(text: str) -> dt.date:
@@ -115,7 +145,7 @@ def _fill_defaults(kb: KnowledgeBase, kind: str, data: dict[str, Any], store: An
         found = kb.resolve_subject(data["subject"]) if "subject" in data else None
         if found is not None:
             data["subject"] = found.id
-        if data.get("status") == "established":
+        if data.get("status") == kb.settings.default_status:
             del data["status"]
     if kind == "source":
         if isinstance(data.get("retrieved"), str):
@@ -195,13 +225,21 @@ def _describe(found: Problem) -> str:
     return f"{found.code} {found.message}"
 
 
-def check(kb: KnowledgeBase, kind: str, path: Path, text: str, snapshots: Path | None) -> list[str]:
-    """Raise UsageError listing every error the entry would have; return notes otherwise."""
+def check(
+    kb: KnowledgeBase,
+    kind: str,
+    path: Path,
+    text: str,
+    snapshots: Path | None,
+    ignore: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Raise UsageError listing every error the entry would have (but the codes in `ignore`);
+    return notes otherwise."""
     result = validate_pending(kb.root, pending_entry(path, kind, text), snapshots)
+    result.problems = [p for p in result.problems if p.code not in ignore]
     errors = [p for p in result.problems if p.severity == ERROR]
     if errors:
-        listed = "\n".join(f"  {_describe(p)}" for p in errors)
-        raise UsageError(f"the new {kind} would not be valid, nothing written:\n{listed}")
+        raise InvalidEntry(kind, path, text, [_describe(p) for p in errors])
     notes = [
         _describe(p)
         for p in result.problems
@@ -217,13 +255,62 @@ def check(kb: KnowledgeBase, kind: str, path: Path, text: str, snapshots: Path |
     return notes
 
 
-def write_new(path: Path, text: str) -> None:
-    """Write a file that must not exist yet: complete before it appears, never replacing one."""
+def write_new(path: Path, text: str, also: dict[Path, bytes] | None = None) -> None:
+    """Write a file that must not exist yet: complete before it appears, never replacing one;
+    with `also`, other new files at the same time, all or nothing."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        write_atomic(path, text, exclusive=True)
-    except FileExistsError:
-        raise KbError(f"{display_path(path)} already exists; nothing written") from None
+        if also:
+            apply_changes([*also.items(), (path, text)], new=True)
+        else:
+            write_atomic(path, text, exclusive=True)
+    except FileExistsError as error:
+        where = Path(error.filename) if error.filename else path
+        raise KbError(f"{display_path(where)} already exists; nothing written") from None
+
+
+def capture_folder(kb: KnowledgeBase, snapshots: Path | None) -> Path:
+    """Where a captured snapshot goes: the snapshots directory given, else the KB's own
+    (kb.toml `snapshots`, created when missing)."""
+    if snapshots is not None:
+        return snapshots
+    if kb.settings.snapshots:
+        return kb.root / kb.settings.snapshots
+    raise UsageError(
+        'this KB has no snapshots folder: add snapshots = "snapshots" to kb.toml '
+        "(kb init does), or pass --snapshots DIR"
+    )
+
+
+def _capture(
+    kb: KnowledgeBase,
+    data: dict[str, Any],
+    captured: bytes,
+    snapshots: Path | None,
+    given_sha256: str | None,
+) -> Path | None:
+    """Name the captured snapshot (after the id, unless named), fill `sha256`; the file to
+    write (None when the very same text is there already)."""
+    import hashlib
+
+    data.setdefault("snapshot", f"{data['id']}.txt")
+    data.setdefault("retrieved", dt.date.today())
+    digest = hashlib.sha256(captured).hexdigest()
+    if given_sha256 not in (None, "", digest):
+        raise UsageError(f"--sha256 {given_sha256} is not the sha256 of the captured text")
+    data["sha256"] = digest
+    name = data["snapshot"]
+    if not isinstance(name, str) or not re.fullmatch(SNAPSHOT_PATTERN, name):
+        raise UsageError(f"snapshot name {name!r} must match {SNAPSHOT_PATTERN}")
+    target = capture_folder(kb, snapshots) / name
+    if target.exists():
+        if target.read_bytes() == captured:
+            return None
+        raise KbError(
+            f"{display_path(target)} already exists with another text; "
+            "name the new snapshot with --snapshot NAME.txt"
+        )
+    return target
 
 
 def create(
@@ -232,13 +319,17 @@ def create(
     values: dict[str, Any],
     snapshots: Path | None = None,
     dry_run: bool = False,
+    captured: bytes | None = None,
 ) -> Created:
-    """Build, check and (unless dry_run) write a new entry of kind."""
+    """Build, check and (unless dry_run) write a new entry of kind. For a source, `captured` is
+    the text of its snapshot (kb.author.capture): written to the snapshots folder with the
+    entry, all or nothing."""
     if kind not in REQUIRED_INPUTS:
         raise UsageError(f"unknown entry kind {kind!r}; choose from: {', '.join(REQUIRED_INPUTS)}")
     if "_shipped_entries" in kb.root.parts:
         raise UsageError("refusing to write into the KB installed with the package; pass --kb DIR")
-    missing = missing_inputs(kind, values)
+    capturing = captured is not None and kind == "source"
+    missing = missing_inputs(kind, values, capturing)
     if missing:
         raise UsageError(f"missing required value(s) for a new {kind}: {', '.join(missing)}")
     data = build(kb, kind, values, snapshots)
@@ -248,8 +339,14 @@ def create(
         raise KbError(
             f"{kind} id {data['id']!r} is taken by {display_path(taken)}; choose another with --id"
         )
+    snapshot = None
+    if capturing and captured is not None:
+        snapshot = _capture(kb, data, captured, snapshots, values.get("sha256"))
+        data = _ordered(kind, data)
     text = render(data)
-    notes = check(kb, kind, path, text, snapshots)
+    # the captured snapshot is not in the folder yet (KB042); its sha256 was just computed
+    ignore = frozenset({"KB042"} if snapshot is not None else ())
+    notes = check(kb, kind, path, text, snapshots, ignore)
     if not dry_run:
-        write_new(path, text)
-    return Created(kind, data["id"], path, text, tuple(notes))
+        write_new(path, text, {snapshot: captured} if snapshot and captured is not None else {})
+    return Created(kind, data["id"], path, text, tuple(notes), snapshot)

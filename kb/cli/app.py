@@ -12,10 +12,11 @@ import typer
 import typer.core
 
 from kb import __version__
-from kb.cli.commands import compare, read, search, validate
+from kb.cli.commands import author, catalogue, compare, read, search, validate
+from kb.cli.commands.export import export_app
 from kb.cli.commands.new import new_app
 from kb.cli.errors import USAGE, PipeClosed, guarded
-from kb.cli.io import message
+from kb.cli.io import close_output, message
 
 
 class KbGroup(typer.core.TyperGroup):
@@ -56,6 +57,8 @@ class KbGroup(typer.core.TyperGroup):
             code = 130 if interrupted else 1
         except PipeClosed:
             code = guarded(lambda: _raise(BrokenPipeError())) or 0
+        finally:
+            close_output()  # the pager, if one was started
         if standalone_mode:
             sys.exit(code)
         return code
@@ -116,7 +119,25 @@ app.command("schema")(validate.schema_command)
 app.command("stats")(read.stats_command)
 app.command("search")(search.search_command)
 app.command("index")(search.index_command)
+# kb export: the whole KB for other tools (SQLite for Datasette, JSON lines for a search engine).
+app.add_typer(export_app, name="export")
 app.add_typer(new_app, name="new")
+# Changing a KB (issue 15: authoring)
+app.command("mv")(author.mv_command)
+app.command("rm")(author.rm_command)
+app.command("link")(author.link_command)
+app.command("edit")(author.edit_command)
+app.command("init")(author.init_command)
+
+# readers: what the facts rest on and are about
+app.command("sources")(catalogue.sources_command)
+app.command("subjects")(catalogue.subjects_command)
+app.command("tags")(catalogue.tags_command)
+
+# guides: what an installed kb can tell about itself (kb help search)
+from kb.cli.commands.help import help_command  # noqa: E402
+
+app.command("help")(help_command)
 
 
 def run(argv: Sequence[str]) -> int:

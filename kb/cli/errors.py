@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kb.cli.io import detail as show_detail
 from kb.cli.io import message, os_error, silence_stdout
 from kb.core.errors import KbError
 
@@ -34,6 +35,8 @@ def guarded(body: Callable[[], int | None]) -> int | None:
         return body()
     except KbError as error:
         message(error.message)
+        for detail in error.details:
+            show_detail(detail)
         return error.exit_code
     except (BrokenPipeError, PipeClosed):
         silence_stdout()

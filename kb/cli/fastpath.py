@@ -27,8 +27,16 @@ VALUE_OPTIONS = {
     "-f": "fmt",
     "--kb": "kb_path",
     "--index-dir": "index_dir",
+    "--sort": "sort",
+    "--color": "color",
+    "--min-reliability": "min_reliability",
 }
-FLAG_OPTIONS = {"--all": "show_all", "--no-color": "no_color"}
+FLAG_OPTIONS = {
+    "--all": "show_all",
+    "--no-color": "no_color",
+    "--count": "count_only",
+    "--no-pager": "no_pager",
+}
 
 
 def _split(args: list[str]) -> tuple[dict[str, str | bool | list[str]], list[str]] | None:
@@ -61,6 +69,7 @@ def _split(args: list[str]) -> tuple[dict[str, str | bool | list[str]], list[str
 
 def parse_search(args: list[str]) -> SearchRequest | None:
     """A SearchRequest for `kb search ARGS`, or None when typer should handle it."""
+    from kb.cli.config import COLOR_WHEN
     from kb.cli.searching import SearchRequest
     from kb.render.search import FORMATS
 
@@ -68,23 +77,36 @@ def parse_search(args: list[str]) -> SearchRequest | None:
     if split is None or not split[1]:
         return None
     options, words = split
+    given = _text(options, "limit")
     try:
-        limit = int(str(options.get("limit", 10)))
+        limit = int(given) if given is not None else None
     except ValueError:
         return None
     fmt = _text(options, "fmt")
-    if limit < 1 or (fmt is not None and fmt not in FORMATS):
+    color = _text(options, "color")
+    if (
+        (limit is not None and limit < 1)
+        or (fmt is not None and fmt not in FORMATS)
+        or color not in (None, *COLOR_WHEN)
+    ):
         return None
     kb_path = _text(options, "kb_path")
-    filters = Filters.of(**{name: options.get(name) for name in FILTER_NAMES})  # type: ignore[arg-type]
+    filters = Filters.of(
+        **{name: options.get(name) for name in (*FILTER_NAMES, "min_reliability")}  # type: ignore[arg-type]
+    )
     return SearchRequest(
         query=" ".join(words),
         filters=filters,
-        limit=None if options.get("show_all") else limit,
+        limit=limit,
+        show_all=bool(options.get("show_all")),
+        sort=_text(options, "sort"),
+        count_only=bool(options.get("count_only")),
         fmt=fmt,
         kb_path=Path(kb_path) if kb_path is not None else None,
         index_dir=_text(options, "index_dir"),
         no_color=bool(options.get("no_color")),
+        color=color,
+        no_pager=bool(options.get("no_pager")),
     )
 
 

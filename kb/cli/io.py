@@ -7,15 +7,24 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, TextIO
 
-from kb.cli.config import color
+from kb.cli import config
 from kb.render.base import Format, Output, default_format, one_line
+
+if TYPE_CHECKING:
+    from kb.cli.pager import PagerStream
 
 
 def message(text: str, kind: str = "error") -> None:
     """A message for the user, on stderr, one line: `kb: KIND: TEXT` (`kb: TEXT` without a
     kind, for summaries)."""
     sys.stderr.write(f"kb: {kind}: {one_line(text)}\n" if kind else f"kb: {one_line(text)}\n")
+
+
+def detail(text: str) -> None:
+    """One item of a list under a message (a problem, a file), indented, on its own line."""
+    sys.stderr.write(f"  {one_line(text)}\n")
 
 
 def notice(text: str) -> None:
@@ -38,13 +47,57 @@ def silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+MAX_SKIPPED_SHOWN = 5
+
+
 def warn_skipped(problems: Iterable[object]) -> None:
-    """One warning per entry that was skipped because it is invalid."""
+    """One warning per entry that was skipped because it is invalid (its first problem and how
+    many more it has, not one line per problem), at most MAX_SKIPPED_SHOWN of them: a file
+    being written does not flood every command."""
+    by_file: dict[str, list[object]] = {}
     for problem in problems:
-        message(f"skipped invalid entry: {problem} (run kb validate)", "warning")
+        by_file.setdefault(str(getattr(problem, "path", problem)), []).append(problem)
+    for shown, found in enumerate(by_file.values()):
+        if shown == MAX_SKIPPED_SHOWN:
+            rest = len(by_file) - shown
+            message(f"and {rest} more invalid entries skipped (run kb validate)", "warning")
+            break
+        more = f"; {len(found) - 1} more problem(s)" if len(found) > 1 else ""
+        message(f"skipped invalid entry: {found[0]}{more} (run kb validate)", "warning")
 
 
-def output_for(fmt: str | None, no_color: bool) -> tuple[Format, Output]:
-    """The format (as given, else rich on a terminal and plain in a pipe) and the output."""
-    chosen = Format(fmt) if fmt else default_format()
-    return chosen, Output(stream=sys.stdout, color=color(no_color))
+def output_for(
+    fmt: str | None, no_color: bool, color_when: str | None = None, paging: bool = False
+) -> tuple[Format, Output]:
+    """The format (as given, else rich on a terminal and plain in a pipe) and the output:
+    colour as kb.cli.config.color decides, laid out for the terminal's width, and through
+    the pager (kb.cli.pager) when `paging` and stdout is a terminal."""
+    stdout = sys.stdout
+    terminal = stdout.isatty()
+    chosen = Format(fmt) if fmt else default_format(stdout)
+    colour = config.color(no_color, color_when, terminal)
+    stream: TextIO = stdout
+    if paging and terminal:
+        command = config.pager()
+        if command is not None:
+            from kb.cli.pager import PagerStream
+
+            pager = PagerStream(command, config.pager_environment(), stdout)
+            _pagers.append(pager)
+            stream = pager  # type: ignore[assignment]
+    return chosen, Output(
+        stream=stream,
+        color=colour,
+        width=config.width(stdout) if chosen is Format.rich else None,
+        color_system=config.color_system() if colour else "standard",
+    )
+
+
+_pagers: list[PagerStream] = []
+
+
+def close_output() -> None:
+    """Flush the output and wait for the pager, if one was started (idempotent)."""
+    while _pagers:
+        pager = _pagers.pop()
+        pager.close()

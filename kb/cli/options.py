@@ -10,6 +10,7 @@ import typer
 
 from kb.cli import config, io
 from kb.cli.completion import complete_source_ids, complete_subject_ids
+from kb.entries.ordering import fact_sort_fields
 from kb.render.base import Format
 
 if TYPE_CHECKING:
@@ -46,14 +47,47 @@ KbOpt = Annotated[
         show_default=False,
     ),
 ]
-NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (also: NO_COLOR).")]
+NoColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="No colour (the same as --color=never).")
+]
 
 
-def open_kb(kb_path: Path | None, on_demand: bool = False) -> KnowledgeBase:
-    """The KB the options name (see kb.entries.loading.load for `on_demand`)."""
+def _color_when(value: str | None) -> str | None:
+    if value is not None and value not in config.COLOR_WHEN:
+        raise typer.BadParameter(f"{value!r} is not one of: {', '.join(config.COLOR_WHEN)}")
+    return value
+
+
+ColorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--color",
+        help="Colour: auto (on a terminal, unless NO_COLOR is set), always (also into a pipe "
+        "or over NO_COLOR) or never.",
+        metavar="WHEN",
+        callback=_color_when,
+        autocompletion=lambda incomplete: [
+            w for w in config.COLOR_WHEN if w.startswith(incomplete)
+        ],
+        show_default=False,
+    ),
+]
+NoPagerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="Do not page output to a terminal (default pager: $KB_PAGER, else $PAGER, "
+        "else less -FRX).",
+    ),
+]
+
+
+def open_kb(kb_path: Path | None, on_demand: bool = False, writing: bool = False) -> KnowledgeBase:
+    """The KB the options name (see kb.entries.loading.load for `on_demand`; `writing`: never
+    the shipped KB by default, see kb.cli.config.kb_root)."""
     from kb.entries.loading import load
 
-    return load(config.kb_root(kb_path), on_demand)
+    return load(config.kb_root(kb_path, writing), on_demand)
 
 
 def warn_skipped(kb: KnowledgeBase) -> None:
@@ -92,6 +126,22 @@ DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Check and print the entry instead of writing it.")
 ]
 
+# `kb list` and `kb search`: sorting (kb.entries.ordering) and counting.
+SortOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        help=f"Sort by FIELD: {', '.join(fact_sort_fields())} (search: also score, best "
+        "first); -FIELD the other way.",
+        metavar="FIELD",
+        show_default=False,
+    ),
+]
+CountOpt = Annotated[
+    bool,
+    typer.Option("--count", help='Print only the number of matching facts (json: {"total": N}).'),
+]
+
 # Filters shared by `kb list`, `kb search` and `kb compare` (kb.entries.filters): each
 # repeatable; values of one filter combine with OR, different filters with AND.
 SubjectFilterOpt = Annotated[
@@ -122,4 +172,14 @@ SourceFilterOpt = Annotated[
 StatusFilterOpt = Annotated[
     list[str] | None,
     typer.Option("--status", help="Status from kb.toml (repeatable).", show_default=False),
+]
+MinReliabilityOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--min-reliability",
+        help="Only facts with a source of this reliability level or better "
+        "(kb.toml's reliability_levels, most reliable first).",
+        metavar="LEVEL",
+        show_default=False,
+    ),
 ]

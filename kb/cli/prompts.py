@@ -1,6 +1,8 @@
-"""Interactive prompts for `kb new`: asked only when stdin is a terminal, on stderr, each answer
-checked at once (and asked again when wrong). Without a terminal, missing values are a usage
-error instead."""
+"""Interactive prompts for `kb new`: asked only when stdin is a terminal, on stderr, for the
+values the options left out (and only those). Each answer is checked as it is typed — lengths
+from the schema, vocabularies, subjects and sources that exist, a quote against its source's
+snapshot (showing where it departs and the closest passage) — and asked again when wrong.
+Without a terminal, missing values are a usage error instead."""
 
 from __future__ import annotations
 
@@ -8,21 +10,23 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import typer
 
-from kb.author.create import ID_FROM, existing_path, missing_inputs, parse_date
+from kb.author.create import ID_FROM, existing_path, missing_inputs, missing_quotes, parse_date
 from kb.author.slug import propose_id
 from kb.core.errors import UsageError
 from kb.entries.loading import KnowledgeBase
-from kb.entries.schema import ID_MAX, ID_PATTERN
+from kb.entries.schema import FIELDS_BY_KIND, ID_MAX, ID_PATTERN, ITEM_FIELDS, Field
 
 OPTION_NAMES = {
     "statement": "--statement",
     "subject": "--subject",
     "topics": "--topic",
     "provenance": "--source/--quote",
+    "quote": "--quote",
     "title": "--title",
     "publisher": "--publisher",
     "kind": "--kind",
@@ -35,10 +39,12 @@ OPTION_NAMES = {
 
 
 def stdin_is_terminal() -> bool:
-    return sys.stdin.isatty()
+    return sys.stdin is not None and not sys.stdin.closed and sys.stdin.isatty()
 
 
-def _ask(label: str, check: Callable[[str], Any] | None = None, default: str | None = None) -> Any:
+def ask(label: str, check: Callable[[str], Any] | None = None, default: str | None = None) -> Any:
+    """One answer, checked by `check` (a UsageError: said, and asked again)."""
+
     def convert(answer: str) -> Any:
         try:
             return check(answer) if check else answer
@@ -50,32 +56,53 @@ def _ask(label: str, check: Callable[[str], Any] | None = None, default: str | N
     )
 
 
-def _non_empty(answer: str) -> str:
-    if not answer.strip():
-        raise UsageError("a value is required")
-    return answer.strip()
+def _field(kind: str, name: str) -> Field | None:
+    for spec in FIELDS_BY_KIND[kind]:
+        if spec.name == name:
+            return spec
+    return None
 
 
-def _one_of(allowed: tuple[str, ...], what: str) -> Callable[[str], str]:
+def text_check(spec: Field | None, required: bool = True) -> Callable[[str], str]:
+    """An answer checked against a text field's declared lengths."""
+
+    def check(answer: str) -> str:
+        value = answer.strip()
+        if not value and required:
+            raise UsageError("a value is required")
+        if spec is not None and value:
+            if spec.min_length is not None and len(value) < spec.min_length:
+                raise UsageError(f"at least {spec.min_length} characters ({len(value)} typed)")
+            if spec.max_length is not None and len(value) > spec.max_length:
+                raise UsageError(f"at most {spec.max_length} characters ({len(value)} typed)")
+        return value
+
+    return check
+
+
+def one_of(allowed: tuple[str, ...], what: str) -> Callable[[str], str]:
     def check(answer: str) -> str:
         if answer.strip() not in allowed:
-            raise UsageError(f"{what} must be one of: {', '.join(allowed)}")
+            from kb.core.suggest import did_you_mean
+
+            hint = did_you_mean(answer.strip(), allowed, limit=1)
+            raise UsageError(f"{what} must be one of: {', '.join(allowed)}{hint}")
         return answer.strip()
 
     return check
 
 
-def _ask_subject(kb: KnowledgeBase) -> str:
+def subject_check(kb: KnowledgeBase) -> Callable[[str], str]:
     def check(answer: str) -> str:
         found = kb.resolve_subject(answer.strip())
         if found is None:
             raise UsageError(f"no subject {answer.strip()!r} (give an id, name or alias)")
         return found.id
 
-    return str(_ask("Subject (id, name or alias)", check))
+    return check
 
 
-def _ask_topics(kb: KnowledgeBase) -> list[str]:
+def topics_check(kb: KnowledgeBase) -> Callable[[str], list[str]]:
     allowed = kb.settings.topics
 
     def check(answer: str) -> list[str]:
@@ -85,34 +112,67 @@ def _ask_topics(kb: KnowledgeBase) -> list[str]:
             raise UsageError(f"topics come from: {', '.join(allowed)}")
         return topics
 
-    return list(_ask(f"Topics, comma-separated ({', '.join(allowed)})", check))
+    return check
 
 
-def _ask_provenance(kb: KnowledgeBase) -> list[dict[str, str]]:
-    source = _ask(f"Source ({', '.join(sorted(kb.sources))})", _one_of(tuple(kb.sources), "source"))
-    quote = _ask("Quote (verbatim from the source)", _non_empty)
-    locator = str(_ask("Locator (e.g. section 3; empty for none)", default="")).strip()
-    item = {"source": source, "quote": quote}
-    return [{**item, "locator": locator}] if locator else [item]
+def quote_check(kb: KnowledgeBase, source: str, snapshots: Path | None) -> Callable[[str], str]:
+    """A quote: its length, and, when the source's snapshot is available, that the snapshot
+    has it (else where it departs and the closest passage)."""
+    from kb.entries.snapshots import SnapshotStore, normalise, snapshots_dir
+
+    lengths = text_check(next(s for s in ITEM_FIELDS["provenance"] if s.name == "quote"))
+    directory = snapshots_dir(kb.root, kb.settings, snapshots)
+    found = kb.sources.get(source)
+    store = SnapshotStore(directory) if directory is not None else None
+    name = found.snapshot if found is not None else None
+
+    def check(answer: str) -> str:
+        quote = lengths(answer)
+        if store is None or name is None or store.raw(name) is None:
+            return quote
+        normalised = normalise(quote)
+        if not store.contains_normalised(name, normalised):
+            explained = store.mismatch(name, normalised).explain()
+            raise UsageError(f"not in the snapshot {name}: {explained}")
+        return quote
+
+    return check
 
 
-def _ask_value(kb: KnowledgeBase, kind: str, name: str) -> Any:
+def _ask_provenance(kb: KnowledgeBase, snapshots: Path | None) -> list[dict[str, str]]:
+    sources = tuple(sorted(kb.sources))
+    source = ask(f"Source ({', '.join(sources)})", one_of(sources, "source"))
+    return [_ask_quote(kb, {"source": source}, snapshots)]
+
+
+def _ask_quote(kb: KnowledgeBase, item: dict[str, str], snapshots: Path | None) -> dict[str, str]:
+    item = dict(item)
+    label = f"Quote from {item['source']} (verbatim)"
+    item["quote"] = ask(label, quote_check(kb, item["source"], snapshots))
+    if "locator" not in item:
+        locator = str(ask("Locator (e.g. section 3; empty for none)", default="")).strip()
+        if locator:
+            item["locator"] = locator
+    return item
+
+
+def _ask_value(kb: KnowledgeBase, kind: str, name: str, snapshots: Path | None) -> Any:
     settings = kb.settings
     if name == "subject":
-        return _ask_subject(kb)
+        return ask("Subject (id, name or alias)", subject_check(kb))
     if name == "topics":
-        return _ask_topics(kb)
+        return ask(f"Topics, comma-separated ({', '.join(settings.topics)})", topics_check(kb))
     if name == "provenance":
-        return _ask_provenance(kb)
+        return _ask_provenance(kb, snapshots)
     if name == "kind":
         allowed = settings.source_kinds if kind == "source" else settings.subject_kinds
-        return _ask(f"Kind ({', '.join(allowed)})", _one_of(allowed, "kind"))
+        return ask(f"Kind ({', '.join(allowed)})", one_of(allowed, "kind"))
     if name == "reliability":
         allowed = settings.reliability_levels
-        return _ask(f"Reliability ({', '.join(allowed)})", _one_of(allowed, "reliability"))
+        return ask(f"Reliability ({', '.join(allowed)})", one_of(allowed, "reliability"))
     if name == "retrieved":
-        return _ask("Retrieved (YYYY-MM-DD)", parse_date, default=dt.date.today().isoformat())
-    return _ask(name.replace("_", " ").capitalize(), _non_empty)
+        return ask("Retrieved (YYYY-MM-DD)", parse_date, default=dt.date.today().isoformat())
+    return ask(name.replace("_", " ").capitalize(), text_check(_field(kind, name)))
 
 
 def _ask_id(kb: KnowledgeBase, kind: str, values: dict[str, Any]) -> str:
@@ -125,20 +185,36 @@ def _ask_id(kb: KnowledgeBase, kind: str, values: dict[str, Any]) -> str:
         return entry_id
 
     proposal = propose_id(str(values.get(ID_FROM[kind], ""))) or None
-    return str(_ask("Id", check, default=proposal))
+    return str(ask("Id", check, default=proposal))
 
 
-def complete(kb: KnowledgeBase, kind: str, values: dict[str, Any]) -> dict[str, Any]:
-    """values with every missing required value asked for (and the id, when not given)."""
-    missing = missing_inputs(kind, values)
+def complete(
+    kb: KnowledgeBase,
+    kind: str,
+    values: dict[str, Any],
+    capturing: bool = False,
+    snapshots: Path | None = None,
+) -> dict[str, Any]:
+    """values with every missing required value asked for (and the id, when not given); the
+    values given are kept as they are (kb validate checks them at the end)."""
+    missing = missing_inputs(kind, values, capturing)
     if not missing:
         return values
     if not stdin_is_terminal():
         options = ", ".join(OPTION_NAMES.get(name, name) for name in missing)
+        if "quote" in missing:
+            sources = [values["provenance"][i]["source"] for i in missing_quotes(values)]
+            options = options.replace("--quote", f"--quote for --source {', '.join(sources)}")
         raise UsageError(f"missing {options} (kb new {kind} asks for them in a terminal)")
     filled = dict(values)
     for name in missing:
-        filled[name] = _ask_value(kb, kind, name)
+        if name == "quote":
+            items = list(filled["provenance"])
+            for index in missing_quotes(filled):
+                items[index] = _ask_quote(kb, items[index], snapshots)
+            filled["provenance"] = items
+        else:
+            filled[name] = _ask_value(kb, kind, name, snapshots)
     if not filled.get("id"):
         filled["id"] = _ask_id(kb, kind, filled)
     return filled

@@ -10,9 +10,13 @@ class KbError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, details: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.message = message
+        self.details = tuple(details)  # shown one per line under the message (a problem list)
+
+    def __str__(self) -> str:
+        return "\n".join((self.message, *(f"  {detail}" for detail in self.details)))
 
 
 class UsageError(KbError):

@@ -193,9 +193,6 @@ def _check_fact_rules(data: dict[str, Any]) -> Iterator[Issue]:
         present = "attribute" if "attribute" in data else "value"
         missing = "value" if present == "attribute" else "attribute"
         yield Issue((present,), "KB022", f"{present!r} is given without {missing!r}")
-    status = data.get("status", "established")
-    if isinstance(status, str) and status != "established" and not data.get("note"):
-        yield Issue(("status",), "KB023", f"status {status!r} needs a 'note' explaining why")
     related = data.get("related")
     if isinstance(related, list) and data.get("id") in related:
         yield Issue(("related",), "KB032", "a fact cannot be related to itself")

@@ -4,6 +4,8 @@ Each filter names values of one field (`--subject`, `--topic`, `--tag`, `--sourc
 each repeatable). A fact passes when, for every filter given, it has one of that filter's
 values: values of one filter combine with OR, different filters with AND. Values are matched
 without regard to case, and a subject may be named by its id, name or alias.
+`--min-reliability LEVEL` (once) keeps the facts with at least one source of that level or a
+more reliable one (kb.toml's `reliability_levels`, most reliable first).
 
 Values are checked against what the KB holds, its `Catalog` (built from the loaded KB, or from
 the index's record of it, so that a search parses no TOML): an unknown value is a usage error
@@ -19,7 +21,8 @@ from typing import NamedTuple
 
 from kb.core.errors import UsageError
 
-NAMES = ("subject", "topic", "tag", "source", "status")
+NAMES = ("subject", "topic", "tag", "source", "status")  # the repeatable filters
+OPTIONS = (*(f"--{name}" for name in NAMES), "--min-reliability")  # every field, as an option
 
 
 class Filters(NamedTuple):
@@ -30,6 +33,7 @@ class Filters(NamedTuple):
     tag: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
+    min_reliability: tuple[str, ...] = ()  # one level at most
 
     @classmethod
     def of(cls, **values: "Iterable[str] | str | None") -> "Filters":
@@ -56,6 +60,8 @@ class Catalog(NamedTuple):
     topics: Sequence[str]  # kb.toml vocabulary
     statuses: Sequence[str]  # kb.toml vocabulary
     sources: Collection[str]  # source ids
+    reliability: Mapping[str, str] = {}  # source id -> its reliability level
+    levels: Sequence[str] = ()  # kb.toml's reliability_levels, most reliable first
 
 
 class Resolved(NamedTuple):
@@ -67,6 +73,7 @@ class Resolved(NamedTuple):
     tag: frozenset[str] = frozenset()
     source: frozenset[str] = frozenset()
     status: frozenset[str] = frozenset()
+    reliable_sources: frozenset[str] | None = None  # --min-reliability: the sources it keeps
 
     def match(
         self,
@@ -83,15 +90,18 @@ class Resolved(NamedTuple):
             and (not self.tag or not self.tag.isdisjoint(t.casefold() for t in tags))
             and (not self.source or not self.source.isdisjoint(sources))
             and (not self.status or status in self.status)
+            and (self.reliable_sources is None or not self.reliable_sources.isdisjoint(sources))
         )
 
 
 def check_given(filters: Filters) -> None:
     """An empty value (`--tag ''`) is a mistake, not a filter: UsageError (exit 2). Needs no
     catalog, so that it is reported before any other work."""
-    for name, values in zip(NAMES, filters, strict=True):
+    for option, values in zip(OPTIONS, filters, strict=True):
         if any(not value.strip() for value in values):
-            raise UsageError(f"--{name} needs a value")
+            raise UsageError(f"{option} needs a value")
+    if len(filters.min_reliability) > 1:
+        raise UsageError("--min-reliability takes one level")
 
 
 def resolve(filters: Filters, catalog: Catalog) -> Resolved:
@@ -103,7 +113,19 @@ def resolve(filters: Filters, catalog: Catalog) -> Resolved:
         tag=frozenset(value.strip().casefold() for value in filters.tag),
         source=frozenset(_one_of("source", value, catalog.sources) for value in filters.source),
         status=frozenset(_one_of("status", value, catalog.statuses) for value in filters.status),
+        reliable_sources=_reliable_sources(filters.min_reliability, catalog),
     )
+
+
+def _reliable_sources(given: tuple[str, ...], catalog: Catalog) -> frozenset[str] | None:
+    """The sources at least as reliable as the level given (None: no such filter)."""
+    if not given:
+        return None
+    from kb.entries.reliability import at_least
+
+    level = _one_of("reliability level", given[0], catalog.levels)
+    kept = at_least(level, catalog.levels)
+    return frozenset(sid for sid, found in catalog.reliability.items() if found in kept)
 
 
 def _one_of(kind: str, value: str, allowed: Iterable[str]) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.core.errors import UsageError
 from kb.entries.kinds import ENTRY_KINDS
-from kb.entries.schema import CONTROL_PATTERN, FIELDS_BY_KIND, Field
+from kb.entries.schema import CONTROL_PATTERN, DEFAULT_STATUS, FIELDS_BY_KIND, Field
 
 if TYPE_CHECKING:
     from kb.entries.models import Settings
@@ -64,8 +64,16 @@ def _property(spec: Field, settings: Settings | None) -> dict[str, Any]:
     if spec.min_items:
         out["minItems"] = spec.min_items
     if spec.default is not None:
-        out["default"] = spec.default
+        out["default"] = _default(spec, settings)
     return out
+
+
+def _default(spec: Field, settings: Settings | None) -> str | None:
+    """A field's default; with a KB's settings, the one its vocabulary gives (the first
+    status), so that the default is always one of the values its enum allows."""
+    if settings is not None and spec.vocabulary == "statuses":
+        return settings.default_status
+    return spec.default
 
 
 def _table(fields: tuple[Field, ...], settings: Settings | None) -> dict[str, Any]:
@@ -77,7 +85,7 @@ def _table(fields: tuple[Field, ...], settings: Settings | None) -> dict[str, An
     }
 
 
-def _fact_rules() -> dict[str, Any]:
+def _fact_rules(default_status: str) -> dict[str, Any]:
     """The fact rules that span fields (KB022, KB023)."""
     together = {"attribute": ["value"], "value": ["attribute"]}
     return {
@@ -86,7 +94,7 @@ def _fact_rules() -> dict[str, Any]:
         "dependencies": together,
         "if": {
             "required": ["status"],
-            "properties": {"status": {"not": {"const": "established"}}},
+            "properties": {"status": {"not": {"const": default_status}}},
         },
         "then": {"required": ["note"]},
     }
@@ -100,7 +108,7 @@ def entry_schema(kind: str, settings: Settings | None = None) -> dict[str, Any]:
     schema: dict[str, Any] = {"$schema": DIALECT, "title": _TITLES[kind]}
     schema.update(_table(fields, settings))
     if kind == "fact":
-        schema.update(_fact_rules())
+        schema.update(_fact_rules(settings.default_status if settings else DEFAULT_STATUS))
     nested = {spec.name: _table(spec.item_fields, settings) for spec in fields if spec.item_fields}
     if nested:
         schema["$defs"] = nested

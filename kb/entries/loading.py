@@ -202,7 +202,10 @@ class Entries(Mapping[str, T], Generic[T]):
         return len(self.everything())
 
 
-_BUILDERS = {"fact": fact_from_dict, "source": source_from_dict, "subject": subject_from_dict}
+_BUILDERS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
+    "source": source_from_dict,
+    "subject": subject_from_dict,
+}
 
 
 class KnowledgeBase:
@@ -238,7 +241,12 @@ class KnowledgeBase:
             entry = read_entry(path, kind)
             self.problems.extend(p for p in entry.problems if p.severity is Severity.ERROR)
             if entry.ok and entry.data is not None and entry.data["id"] not in loaded:
-                loaded[entry.data["id"]] = _BUILDERS[kind](entry.data, path)
+                if kind == EntryKind.FACT:
+                    loaded[entry.data["id"]] = fact_from_dict(
+                        entry.data, path, self.settings.default_status
+                    )
+                else:
+                    loaded[entry.data["id"]] = _BUILDERS[kind](entry.data, path)
         return loaded
 
     @cached_property
@@ -269,14 +277,36 @@ class KnowledgeBase:
 
     def fact_view(self, fact: Fact) -> dict[str, Any]:
         """The fact as plain data, with its subject's name and its sources' titles, publishers
-        and reliabilities (kb.entries.serialize.fact_dict): what renderers and JSON get."""
-        return fact_dict(fact, self.subjects, self.sources)
+        and reliabilities, strongest first, and its best reliability
+        (kb.entries.serialize.fact_dict), and last its `path` from the KB root (as the search
+        index stores it): what renderers and JSON get; and, for renderers only,
+        `status_display`: how kb.toml says its status is shown."""
+        view = fact_dict(fact, self.subjects, self.sources, self.settings.reliability_levels)
+        view["path"] = self.relative_path(fact.path) if fact.path is not None else None
+        view["status_display"] = self.settings.status_display().get(fact.status, "plain")
+        return view
+
+    def relative_path(self, path: Path) -> str:
+        """An entry's path from the KB root (the folder of kb.toml), with `/` separators: the
+        one base of every `path` kb outputs for an entry."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(os.path.relpath(path.resolve(), self.root.resolve())).as_posix()
 
     def catalog(self) -> Catalog:
         """What filter values are checked against (reads every source and subject)."""
         subjects = {s.id: s.names for s in self.subjects.values()}
         settings = self.settings
-        return Catalog(subjects, settings.topics, settings.statuses, tuple(self.sources))
+        reliability = {s.id: s.reliability for s in self.sources.values()}
+        return Catalog(
+            subjects,
+            settings.topics,
+            settings.statuses,
+            tuple(self.sources),
+            reliability,
+            settings.reliability_levels,
+        )
 
     def resolve_subject(self, name: str) -> Subject | None:
         """A subject by id, name or alias, case-insensitively."""

@@ -29,12 +29,15 @@ def _walk_up(start: Path) -> Path | None:
 
 
 def find_kb(
-    given: str | os.PathLike[str] | None = None, origin: str = "--kb", cwd: Path | None = None
+    given: str | os.PathLike[str] | None = None,
+    origin: str = "--kb",
+    cwd: Path | None = None,
+    shipped: bool = True,
 ) -> Path:
     """The KB root directory (the one holding kb.toml): `given` (a KB, or a folder holding
     entries/kb.toml; `origin` names where it came from in the error), else the nearest one
-    walking up from `cwd` (default: the working directory), else the shipped KB.
-    KbNotFoundError when `given` holds none, or when none is found."""
+    walking up from `cwd` (default: the working directory), else (when `shipped`) the shipped
+    KB. KbNotFoundError when `given` holds none, or when none is found."""
     if given is not None:
         root = Path(given).expanduser()
         if not (root / SETTINGS_FILE).is_file() and (root / "entries" / SETTINGS_FILE).is_file():
@@ -44,7 +47,13 @@ def find_kb(
                 f"{origin}: no knowledge base at {root} (missing {SETTINGS_FILE})"
             )
         return root.resolve()
-    found = _walk_up((cwd or Path.cwd()).resolve()) or shipped_kb()
+    start = (cwd or Path.cwd()).resolve()
+    found = _walk_up(start) or (shipped_kb() if shipped else None)
+    if found is None and not shipped:
+        raise KbNotFoundError(
+            f"no knowledge base here (no kb.toml or entries/kb.toml in {start} or above); "
+            "pass --kb DIR, set KB_DIR, or start one with kb init"
+        )
     if found is None:
         raise KbNotFoundError("no knowledge base found: pass --kb PATH or set KB_DIR")
     return found.resolve()

@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kb.entries.schema import (
+    DEFAULT_STATUS,
     FACT_FIELDS,
     KB_FIELDS,
     PROVENANCE_FIELDS,
     REFERENCE_FIELDS,
     SOURCE_FIELDS,
     SUBJECT_FIELDS,
+    THESAURUS_FIELDS,
     Field,
     FieldType,
 )
@@ -99,6 +101,14 @@ class Subject:
 
 
 @dataclass(frozen=True)
+class ThesaurusEntry:
+    """Words a search treats as related (kb.toml `[[thesaurus]]`)."""
+
+    words: tuple[str, ...]
+    also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     """The contents of kb.toml."""
 
@@ -110,10 +120,28 @@ class Settings:
     subject_kinds: tuple[str, ...]
     description: str | None = None
     snapshots: str | None = None
+    statuses_shown_refuted: tuple[str, ...] = ()
+    statuses_shown_contested: tuple[str, ...] = ()
+    thesaurus: tuple[ThesaurusEntry, ...] = ()
 
     def vocabulary(self, name: str) -> tuple[str, ...]:
         values: tuple[str, ...] = getattr(self, name)
         return values
+
+    @property
+    def default_status(self) -> str:
+        """The status of a fact that gives none: the first of `statuses`."""
+        return self.statuses[0] if self.statuses else DEFAULT_STATUS
+
+    def status_display(self) -> dict[str, str]:
+        """How each status is shown: "refuted" (loudly), "contested" (flagged) or "plain", as
+        kb.toml declares (by default, the statuses named refuted and contested are shown so)."""
+        refuted, contested = self.statuses_shown_refuted, self.statuses_shown_contested
+        if not refuted and not contested:
+            refuted, contested = ("refuted",), ("contested",)
+        shown = {status: "contested" for status in contested}
+        shown.update({status: "refuted" for status in refuted})
+        return {status: shown.get(status, "plain") for status in self.statuses}
 
 
 # Each model with the schema fields it holds, and the model of each table-array's tables.
@@ -124,8 +152,13 @@ MODEL_FIELDS: dict[type, tuple[Field, ...]] = {
     Settings: KB_FIELDS,
     Provenance: PROVENANCE_FIELDS,
     Reference: REFERENCE_FIELDS,
+    ThesaurusEntry: THESAURUS_FIELDS,
 }
-ITEM_MODELS: dict[str, type] = {"provenance": Provenance, "references": Reference}
+ITEM_MODELS: dict[str, type] = {
+    "provenance": Provenance,
+    "references": Reference,
+    "thesaurus": ThesaurusEntry,
+}
 
 M = TypeVar("M")
 
@@ -148,7 +181,12 @@ def build(model: type[M], data: dict[str, Any], path: Path | None = None) -> M:
     return model(**values)
 
 
-def fact_from_dict(data: dict[str, Any], path: Path | None = None) -> Fact:
+def fact_from_dict(
+    data: dict[str, Any], path: Path | None = None, default_status: str | None = None
+) -> Fact:
+    """A fact; one that gives no status gets `default_status` (the KB's first status)."""
+    if default_status is not None and "status" not in data:
+        data = {**data, "status": default_status}
     return build(Fact, data, path)
 
 

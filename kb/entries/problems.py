@@ -88,7 +88,8 @@ CODES: tuple[Code, ...] = (
         "KB023",
         ERROR,
         "note required",
-        "A contested or refuted fact must carry a `note` explaining why.",
+        "A fact whose status is not the default (the first of kb.toml `statuses`) must carry "
+        "a `note` explaining why.",
     ),
     Code("KB024", ERROR, "duplicate list item", "The same value twice in a list."),
     Code(
@@ -105,7 +106,8 @@ CODES: tuple[Code, ...] = (
         "KB033",
         ERROR,
         "value outside vocabulary",
-        "A topic, kind, reliability or status not listed in kb.toml.",
+        "A topic, kind, reliability or status not listed in kb.toml (also a status named by "
+        "kb.toml's `statuses_shown_refuted` or `statuses_shown_contested`).",
     ),
     Code(
         "KB040",

@@ -29,6 +29,7 @@ CONTROL_PATTERN = r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-
 MAX_FILE_BYTES = 64 * 1024
 QUOTE_MIN, QUOTE_MAX = 10, 300
 STATEMENT_MIN, STATEMENT_MAX = 10, 400
+DEFAULT_STATUS = "established"  # a fact's status when kb.toml is not known (else its first)
 
 
 class FieldType(StrEnum):
@@ -182,15 +183,16 @@ FACT_FIELDS: tuple[Field, ...] = (
         "status",
         FieldType.STRING,
         False,
-        "`established` (default), `contested` or `refuted`, from the `statuses` vocabulary.",
+        "From the `statuses` vocabulary, whose first is the default (`established`, then "
+        "`contested` or `refuted` unless kb.toml says otherwise).",
         vocabulary="statuses",
-        default="established",
+        default=DEFAULT_STATUS,
     ),
     Field(
         "note",
         FieldType.STRING,
         False,
-        "Editorial note; required when status is not `established` (say why).",
+        "Editorial note; required when the status is not the default (say why).",
         min_length=1,
         max_length=1000,
     ),
@@ -291,6 +293,28 @@ SUBJECT_FIELDS: tuple[Field, ...] = (
     Field("description", FieldType.STRING, False, "One or two sentences.", max_length=600),
 )
 
+THESAURUS_FIELDS: tuple[Field, ...] = (
+    Field(
+        "words",
+        FieldType.STRING_ARRAY,
+        True,
+        "Words or phrases that mean the same in this KB (`cost`, `price`). A query with one of "
+        "them also looks for the others and for `also`, with a lower weight (docs/search.md).",
+        min_items=1,
+        min_length=1,
+        max_length=80,
+    ),
+    Field(
+        "also",
+        FieldType.STRING_ARRAY,
+        False,
+        "Words or phrases a query with one of `words` also looks for, one way only: a query "
+        "with one of these does not look for `words` (`cost` → `insurance`).",
+        min_length=1,
+        max_length=80,
+    ),
+)
+
 KB_FIELDS: tuple[Field, ...] = (
     Field(
         "name", FieldType.STRING, True, "Name of the knowledge base.", min_length=1, max_length=120
@@ -326,9 +350,28 @@ KB_FIELDS: tuple[Field, ...] = (
         "statuses",
         FieldType.STRING_ARRAY,
         True,
-        "Vocabulary of fact statuses.",
+        "Vocabulary of fact statuses; the first is the default (a fact without `status` has "
+        "it), any other needs a `note`.",
         min_items=1,
         pattern=ID_PATTERN,
+    ),
+    Field(
+        "statuses_shown_refuted",
+        FieldType.STRING_ARRAY,
+        False,
+        "Statuses shown loudly, as a refuted claim is (default: `refuted`, when neither this "
+        "nor `statuses_shown_contested` is given).",
+        pattern=ID_PATTERN,
+        vocabulary="statuses",
+    ),
+    Field(
+        "statuses_shown_contested",
+        FieldType.STRING_ARRAY,
+        False,
+        "Statuses flagged as a contested claim is (default: `contested`, when neither this nor "
+        "`statuses_shown_refuted` is given); statuses in neither list are shown plainly.",
+        pattern=ID_PATTERN,
+        vocabulary="statuses",
     ),
     Field(
         "subject_kinds",
@@ -343,6 +386,14 @@ KB_FIELDS: tuple[Field, ...] = (
         FieldType.STRING,
         False,
         "Directory of source snapshots, relative to kb.toml (optional).",
+    ),
+    Field(
+        "thesaurus",
+        FieldType.TABLE_ARRAY,
+        False,
+        "Words a search treats as related: each `[[thesaurus]]` table lists `words` that mean "
+        "the same and, optionally, what they `also` look for (docs/search.md).",
+        item_fields=THESAURUS_FIELDS,
     ),
 )
 

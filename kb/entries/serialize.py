@@ -6,7 +6,7 @@ provenance, the source's title, publisher and reliability."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kb.entries.models import MODEL_FIELDS, Fact, Source, Subject
@@ -40,10 +40,13 @@ def fact_dict(
     fact: Fact,
     subjects: Mapping[str, Subject] | None = None,
     sources: Mapping[str, Source] | None = None,
+    levels: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The fact's plain view, with `subject_name` after `subject` (None when the subject is
     unknown or not given) and each provenance's source title, publisher and reliability (when
-    the source is known)."""
+    the source is known). Given the KB's reliability levels, the provenance is listed most
+    reliable source first and `best_reliability` and `weakly_sourced` are added
+    (kb.entries.reliability)."""
     data = plain(fact)
     subject = subjects.get(fact.subject) if subjects is not None else None
     view: dict[str, Any] = {}
@@ -57,4 +60,8 @@ def fact_dict(
             item.update(
                 title=source.title, publisher=source.publisher, reliability=source.reliability
             )
+    if levels is not None:
+        from kb.entries.reliability import add_to_record
+
+        add_to_record(view, levels)
     return view

@@ -75,6 +75,8 @@ class Manifest:
     # (kb.index.scan.Listing).
     FIELDS = (
         "racy", "index_files", "subjects", "sources", "topics", "statuses", "problems", "facts",
+        "reliability_levels",
+        "thesaurus",
     )  # fmt: skip
 
     def __init__(
@@ -88,6 +90,8 @@ class Manifest:
         statuses: list[str] | None = None,
         problems: dict[str, str] | None = None,
         facts: int = 0,
+        reliability_levels: list[str] | None = None,
+        thesaurus: list[list[list[str]]] | None = None,
     ) -> None:
         self._files: dict[str, Stat] | None = files if files is not None else {}
         self._listing: Listing | None = None  # the same, compact: as read from disk
@@ -102,6 +106,9 @@ class Manifest:
         self.statuses = statuses if statuses is not None else []
         self.problems = problems if problems is not None else {}  # skipped entry -> why
         self.facts = facts
+        self.reliability_levels = reliability_levels if reliability_levels is not None else []
+        # kb.toml's thesaurus, ready for queries (kb.index.fields.thesaurus_record)
+        self.thesaurus = thesaurus if thesaurus is not None else []
 
     @property
     def files(self) -> dict[str, Stat]:
@@ -130,7 +137,10 @@ class Manifest:
         subjects = {
             sid: (sid, info["name"], *info["aliases"]) for sid, info in self.subjects.items()
         }
-        return Catalog(subjects, self.topics, self.statuses, self.sources)
+        reliability = {sid: info["reliability"] for sid, info in self.sources.items()}
+        return Catalog(
+            subjects, self.topics, self.statuses, self.sources, reliability, self.reliability_levels
+        )
 
     def dumps(self) -> bytes:
         """manifest.marshal (the listing file must have been named: `listing_name`)."""

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from kb.index.fields import fact_document, fact_record, record_from_stored
+from kb.index.fields import fact_document, fact_record, record_from_stored, thesaurus_record
 from kb.index.scan import Changes, Stat, kind_of
 from kb.index.store import Manifest
 
@@ -72,6 +72,8 @@ def _settings(root: Path, manifest: Manifest) -> None:
 
     settings = read_settings(root)
     manifest.topics, manifest.statuses = list(settings.topics), list(settings.statuses)
+    manifest.reliability_levels = list(settings.reliability_levels)
+    manifest.thesaurus = thesaurus_record(settings.thesaurus)
 
 
 def _subject(data: dict[str, Any], path: str) -> dict[str, Any]:
@@ -112,10 +114,11 @@ def _refresh_table(root: Path, kind: str, manifest: Manifest, changes: Changes) 
 def _fact_records(root: Path, paths: Iterable[str], manifest: Manifest) -> Iterable[dict[str, Any]]:
     from kb.entries.models import fact_from_dict
 
+    default_status = manifest.statuses[0] if manifest.statuses else None  # kb.toml's first
     for path in paths:
         data = _read(root, path, "fact", manifest)
         if data is not None:
-            yield fact_record(fact_from_dict(data), path)
+            yield fact_record(fact_from_dict(data, None, default_status), path)
 
 
 def build_all(

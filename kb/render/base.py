@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -21,6 +20,8 @@ class Format(StrEnum):
     json = "json"
     jsonl = "jsonl"
     ids = "ids"
+    csv = "csv"
+    tsv = "tsv"
     toml = "toml"
     github = "github"
 
@@ -33,9 +34,42 @@ STATUS_STYLE = {"established": "green", "contested": "bold yellow", "refuted": "
 RELIABILITY_STYLE = {"high": "green", "medium": "yellow", "low": "red", "very-low": "bold red"}
 
 
-def status_label(status: str) -> str:
+DISPLAY_STYLE = {"contested": "bold yellow", "refuted": "bold red"}
+
+
+def status_shown(status: str, display: str | None = None) -> str:
+    """How a status is shown: "refuted", "contested" or "plain". `display` is what kb.toml
+    declares (records carry it as `status_display`); without it, the statuses named refuted
+    and contested are shown so (kb.toml's default)."""
+    if display:
+        return display
+    return status if status in DISPLAY_STYLE else "plain"
+
+
+def status_label(status: str, display: str | None = None) -> str:
     """How a status is shown next to a statement (the doubtful ones loudly)."""
-    return {"contested": "CONTESTED", "refuted": "REFUTED"}.get(status, status)
+    return status.upper() if status_shown(status, display) != "plain" else status
+
+
+def status_style(status: str, display: str | None = None) -> str:
+    shown = status_shown(status, display)
+    return DISPLAY_STYLE.get(shown, "") if shown != "plain" else STATUS_STYLE.get(status, "")
+
+
+def reliability_label(record: Mapping[str, Any]) -> tuple[str, str]:
+    """How a fact's reliability is shown in rich output, and its style: its best source's
+    level, or `only LEVEL` (loud) when it rests only on weak sources (kb.entries.reliability)."""
+    best = record.get("best_reliability")
+    if record.get("weakly_sourced"):
+        return (f"only {best}" if best else "no known source"), "bold red"
+    return (best or "unknown"), RELIABILITY_STYLE.get(best or "", "")
+
+
+def cell_len(text: str) -> int:
+    """The columns a text takes on a terminal (wide characters count twice)."""
+    from rich.cells import cell_len as measure
+
+    return measure(safe(text))
 
 
 def safe(text: object) -> str:
@@ -55,16 +89,23 @@ def cell(text: object) -> str:
 
 
 class Output:
-    """Where and how to write: the data stream, colour, and width (for rich).
+    """Where and how to write: the data stream, whether to colour, and for rich the width and
+    the terminal's colours. The CLI decides all of it (kb.cli.config); rich is told exactly,
+    so that it reads nothing from the environment itself.
 
     (A plain class: `dataclasses` would cost `kb search` ~7 ms of imports.)"""
 
     def __init__(
-        self, stream: TextIO | None = None, color: bool = True, width: int | None = None
+        self,
+        stream: TextIO | None = None,
+        color: bool = False,
+        width: int | None = None,
+        color_system: str = "standard",
     ) -> None:
         self.stream = stream if stream is not None else sys.stdout
         self.color = color
-        self.width = width
+        self.width = width if width is not None else 80
+        self.color_system = color_system
         self._console: Console | None = None
 
     def write(self, text: str = "") -> None:
@@ -90,13 +131,24 @@ class Output:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(
+            class KbConsole(Console):
+                def on_broken_pipe(self) -> None:
+                    """The reader went away: kb's way (exit 0, kb.cli.errors), not rich's
+                    (exit 1)."""
+                    self.quiet = True
+                    raise BrokenPipeError
+
+            self._console = KbConsole(
                 file=self.stream,
+                force_terminal=self.color,  # escape codes only when colouring
+                force_interactive=False,
+                color_system=self.color_system if self.color else None,  # type: ignore[arg-type]
                 no_color=not self.color,
                 highlight=False,
                 markup=False,
                 emoji=False,
                 width=self.width,
+                height=25,
                 soft_wrap=False,
             )
         return self._console
@@ -105,10 +157,6 @@ class Output:
 def default_format(stream: TextIO | None = None) -> Format:
     target = stream or sys.stdout
     return Format.rich if target.isatty() else Format.plain
-
-
-def color_wanted(no_color_flag: bool) -> bool:
-    return not no_color_flag and "NO_COLOR" not in os.environ
 
 
 def pick(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kb.render.base import Format, Output, status_label
+from kb.render.base import Format, Output, status_label, status_shown
 from kb.render.compare_rich import GAP, compare_rich
 
 if TYPE_CHECKING:
@@ -67,7 +67,10 @@ def comparison_dict(comparison: Comparison) -> dict[str, Any]:
     if comparison.subject is not None:
         data["subject"] = comparison.subject
     if comparison.kind == "facts":
-        data["facts"] = list(comparison.fact_views)
+        data["facts"] = [  # status_display is for the renderers, not the data
+            {key: value for key, value in view.items() if key != "status_display"}
+            for view in comparison.fact_views
+        ]
         data["diffs"] = diff_dicts(comparison)
         verdict = comparison.verdict
         data["verdict"] = {"code": verdict.code, "text": verdict.text} if verdict else None
@@ -86,7 +89,8 @@ def compare_jsonl(comparison: Comparison, out: Output) -> None:
 
 
 def plain_claim(claim: Claim, source: str | None = None) -> str:
-    status = f" ({status_label(claim.status)})" if claim.status != "established" else ""
+    shown = status_shown(claim.status, claim.status_display)
+    status = f" ({status_label(claim.status, shown)})" if shown != "plain" else ""
     quote = claim.quote_by(source)
     said = f" “{quote}”" if quote else ""
     return f"{claim.value}{status} [{claim.fact}; {source_summary(claim)}]{said}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kb.render.base import Format, Output, safe
+from kb.render.layout import fit_columns
 
 if TYPE_CHECKING:
     from kb.analysis.stats import Stats
@@ -36,7 +37,17 @@ def stats_rich(stats: Stats, out: Output) -> None:
             if section != "total":
                 cells.append(Text(f"{100 * count / facts:.0f}%" if facts else "-"))
             table.add_row(*cells)
-        out.console.print(table)
+        if fit_columns(table, out):
+            out.console.print(table)
+            continue
+        # narrower than the longest key: `key  count  share` lines, the numbers after the key
+        out.console.print(Text(SECTION_TITLES.get(section, section), "bold"))
+        for key, count in counts.items():
+            line = Text(safe(key))
+            line.append(f"  {count}", "bold" if count else "dim")
+            if section != "total":
+                line.append(f"  {100 * count / facts:.0f}%" if facts else "  -", "dim")
+            out.console.print(line)
 
 
 def stats_plain(stats: Stats, out: Output) -> None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from kb.entries.filters import Filters, check_given, resolve
 from kb.index.damage import damage_errors, describe, unusable
 from kb.index.opening import Notify, Opened, Report, open_index
 from kb.index.store import Manifest
-from kb.search.limits import check_expansions
-from kb.search.query import Parsed, filter_query, parse, positive_terms
+from kb.search.limits import leaves
+from kb.search.query import Parsed, filter_query, parse, positive_terms, prepare
 
 
 # Hit and SearchResult are plain classes: `dataclasses` would cost every search ~7 ms of imports.
@@ -53,8 +53,12 @@ class SearchResult:
         self.query = query  # the query searched: `asked`, or its correction if that found some
         self.hits = hits
         self.total: int | None = None  # all matches (when counted)
-        self.suggestion: str | None = None  # a correction that found nothing either
+        self.suggestion: str | None = None  # a correction that was not searched or found nothing
+        # words in no fact, when the other words found some (then corrected, or not)
+        self.unmatched: list[str] = []
+        self.unfiltered: int | None = None  # matches without the filters, when they left none
         self.problems: list[str] = []  # entries skipped as invalid
+        self.limit: int | None = None  # the limit searched with (None: every match)
 
     def __repr__(self) -> str:
         return f"SearchResult({self.query!r}, {len(self.hits)} hits)"
@@ -70,11 +74,23 @@ def resolve_filters(filters: Filters, manifest: Manifest) -> Any | None:
     return filter_query(resolve(filters, manifest.catalog())) if filters else None
 
 
-class _Wanted(NamedTuple):
-    limit: int | None  # None: every match
-    highlight: bool  # compute highlights (needs records)
-    count_all: bool  # count every match
-    records: bool  # keep each hit's stored record (not only id, score and statement)
+class _Wanted:
+    """What a search is asked to give back. (A plain class: a NamedTuple with annotations
+    would cost every search the compilation of each annotation.)"""
+
+    __slots__ = ("count_all", "highlight", "limit", "records", "sort")
+
+    def __init__(
+        self, limit: int | None, highlight: bool, count_all: bool, records: bool, sort: Any = None
+    ) -> None:
+        self.limit = limit  # None: every match
+        self.highlight = highlight  # compute highlights (needs records)
+        self.count_all = count_all  # count every match
+        self.records = records  # keep each hit's stored record (not only id, score, statement)
+        self.sort = sort  # a kb.entries.ordering.SortKey: every match sorted, then cut to `limit`
+
+
+_ON_HIT = ("id", "score", "statement")  # what a Hit holds without its stored record
 
 
 def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit]:
@@ -82,7 +98,7 @@ def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit
     hits: list[Hit] = []
     seen: set[int] = set()
     for query in ([parsed.all_words] if parsed.all_words is not None else []) + [parsed.query]:
-        limit = None if wanted.limit is None else wanted.limit - len(hits)
+        limit = None if wanted.limit is None or wanted.sort else wanted.limit - len(hits)
         if limit == 0:
             break
         results = searcher.search(query, filter=where, mask=seen or None, limit=limit)
@@ -93,34 +109,89 @@ def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit
             tier.append(Hit(stored["id"], score, stored["statement"], data))
             seen.add(docnum)
         hits += sorted(tier, key=lambda hit: (-round(hit.score, 9), hit.id))
+    if wanted.sort is not None:  # `--sort FIELD`: every match by that field, then the limit
+        from kb.entries.ordering import ordered
+
+        def value(hit: Hit, field: str) -> Any:
+            return getattr(hit, field) if field in _ON_HIT else hit.record.get(field)
+
+        hits = ordered(hits, wanted.sort, value)[: wanted.limit]
     return hits
 
 
-def _search_once(opened: Opened, text: str, filters: Filters, wanted: _Wanted) -> SearchResult:
+def _search_once(
+    opened: Opened, checked: Parsed, filters: Filters, wanted: _Wanted
+) -> SearchResult:
     where = resolve_filters(filters, opened.manifest)
-    parsed = parse(text)
+    thesaurus = opened.manifest.thesaurus
     with opened.searcher() as searcher:
         reader = searcher.reader()
-        check_expansions(parsed.query, reader)
+        parsed, text = prepare(checked, reader, thesaurus), checked.text
         result = SearchResult(text, text, _run(searcher, parsed, where, wanted))
-        if not result.hits:
-            from kb.search.spelling import suggest
-
-            better = suggest(parsed.text, parsed.query, reader)
-            if better is not None:
-                corrected = parse(better)
-                check_expansions(corrected.query, reader)
-                result.hits = _run(searcher, corrected, where, wanted)
-                if result.hits:
-                    parsed, result.query = corrected, better
-                else:
-                    result.suggestion = better
+        if not result.hits or _several_words(parsed):
+            parsed = _correct(searcher, parsed, where, wanted, result, thesaurus)
+        if not result.hits and where is not None:
+            result.unfiltered = _count(searcher, parsed.query, None)
+        if wanted.records:  # provenance strongest first, best_reliability, weakly_sourced
+            _rank_sources(result.hits, opened.manifest.reliability_levels)
         if wanted.highlight and result.hits:
             _highlight(result.hits, positive_terms(parsed.query, reader))
-        if wanted.count_all:
-            result.total = _count(searcher, parsed.query, where)
+        # The total is always known: counted when the limit may have cut the hits.
+        cut = wanted.limit is not None and len(result.hits) >= wanted.limit
+        counted = wanted.count_all or cut
+        result.total = _count(searcher, parsed.query, where) if counted else len(result.hits)
+        result.limit = wanted.limit
     result.problems = sorted(opened.manifest.problems.values())
     return result
+
+
+def _several_words(parsed: Parsed) -> bool:
+    """Whether the query has more than one word (one word that found facts is in the index;
+    the spelling module is not even loaded then)."""
+    places = {getattr(leaf, "startchar", None) for leaf in leaves(parsed.query)}
+    return len(places - {None}) > 1  # thesaurus words have no place: they were not typed
+
+
+def _correct(
+    searcher: Any,
+    parsed: Parsed,
+    where: Any,
+    wanted: _Wanted,
+    result: SearchResult,
+    thesaurus: Any,
+) -> Parsed:
+    """Words that are in no fact: corrected when the query found nothing, or, in a few
+    keywords (kb.search.spelling.keywords), when the corrected words are found together in some
+    fact; otherwise reported (`unmatched`, with the correction as a suggestion). In a question
+    a word the facts lack is more likely a real word than a typo ("who stays with you" is not
+    "who says"). Returns the query whose hits the result holds."""
+    from kb.search.spelling import keywords, suggest, unknown
+
+    reader = searcher.reader()
+    missing = unknown(parsed.text, parsed.query, reader)
+    if not missing:
+        return parsed
+    better = suggest(parsed.text, parsed.query, reader)
+    if better is not None:
+        corrected = prepare(parse(better), reader, thesaurus)
+        together = corrected.all_words if corrected.all_words is not None else corrected.query
+        if not result.hits or (
+            keywords(parsed.text, parsed.query) and searcher.search(together, filter=where, limit=1)
+        ):
+            hits = _run(searcher, corrected, where, wanted)
+            if hits:
+                if result.hits:
+                    result.unmatched = _typed(parsed.text, missing)
+                result.hits, result.query = hits, better
+                return corrected
+        result.suggestion = better
+    if result.hits:
+        result.unmatched = _typed(parsed.text, missing)
+    return parsed
+
+
+def _typed(text: str, places: Any) -> list[str]:
+    return list(dict.fromkeys(text[start:end] for start, end in sorted(places)))
 
 
 def _count(searcher: Any, query: Any, where: Any) -> int:
@@ -132,11 +203,18 @@ def _count(searcher: Any, query: Any, where: Any) -> int:
     return sum(1 for docnum in matched if docnum in allowed)
 
 
-def _highlight(hits: list[Hit], terms: dict[str, set[str]]) -> None:
+def _rank_sources(hits: list[Hit], levels: list[str]) -> None:
+    from kb.entries.reliability import add_to_record
+
+    for hit in hits:
+        add_to_record(hit.record, levels)
+
+
+def _highlight(hits: list[Hit], terms: dict[str, set[str | tuple[str, ...]]]) -> None:
     from kb.search.highlight import for_hit
 
     for hit in hits:
-        statement, quote = for_hit(hit.record, terms)
+        statement, quote = for_hit(hit.record, terms)  # the strongest source's, if it matches
         hit.highlights = (statement,) if quote is None else (statement, quote)
 
 
@@ -151,21 +229,25 @@ def search(
     highlight: bool = True,
     count: bool = False,
     records: bool = True,
+    sort: Any = None,
     notify: Notify = lambda text: None,
     watchman: bool = False,
 ) -> SearchResult:
     """Search the KB at `root`. Raises QueryError/UsageError for a bad query or filter.
 
     `records=False` keeps only the id, score and statement of each hit (what `ids` and
-    `plain` show), so that even `--all` on a large KB holds little in memory."""
+    `plain` show), so that even `--all` on a large KB holds little in memory. `sort` (a
+    kb.entries.ordering.SortKey) orders every match by a field before `limit` applies. The
+    result's `total` is always the number of matching facts."""
     filters = filters or Filters()
-    wanted = _Wanted(limit, highlight, count, records)
+    records = records or (sort is not None and sort.field not in _ON_HIT)
+    wanted = _Wanted(limit, highlight, count, records, sort)
     check_given(filters)  # bad filters and queries are reported before any index work
-    parse(text)
+    parsed = parse(text)
     opened = open_index(root, index_dir, cache_home=cache_home, notify=notify, watchman=watchman)
     for attempt in ("verify", "rebuild", None):
         try:
-            return _search_once(opened, text, filters, wanted)
+            return _search_once(opened, parsed, filters, wanted)
         except damage_errors() as error:
             if attempt is None:
                 raise unusable(error) from None

@@ -1,5 +1,12 @@
-"""Limits on queries: anything that would make one search scan the whole index, or take
-long on a large KB, is refused with a QueryError (exit 2) that says what to do instead."""
+"""What a query may not be: the limits as constants, and pure checks that raise QueryError
+(exit 2) with what to do instead. Nothing here builds or changes a query; kb.search.query runs
+the checks at its stages, in this order:
+
+1. `check_text`: the string as typed (length, nesting, `word~99`, `subject:` with no value);
+2. `check_query`: the parsed query (something to look for, no wildcard that scans every term,
+   fuzzy distances, the number of terms, not only exclusions);
+3. `check_expansions`: against the index, how many words a wildcard or fuzzy term stands for.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +25,11 @@ MIN_LITERAL = 2  # characters before the first wildcard
 MAX_EXPANSIONS = 200  # index terms one wildcard or fuzzy term may stand for, per field
 
 
+# ---- 1. the text as typed ------------------------------------------------------------------
+
+
 def check_text(text: str) -> None:
-    """Checks on the query string, before parsing."""
+    """Checks on the query string (stripped), before parsing."""
     if not text:
         raise QueryError("empty query (to list facts without searching, use kb list)")
     if len(text) > MAX_CHARS:
@@ -69,10 +79,21 @@ def _depth(text: str) -> int:
     return deepest
 
 
+# ---- 2. the parsed query -------------------------------------------------------------------
+
+
 def check_query(query: Any) -> None:
-    """Checks on the parsed query (fuzzy terms are also given a 1-letter prefix)."""
+    """Checks on the parsed query (exclusions already grouped as AndNot)."""
+    from whoosh.query import NullQuery
+
+    if query is NullQuery:
+        raise QueryError(
+            "nothing to search for: the query has only common words (such as 'the') or punctuation"
+        )
     _check_leaves(query)
     _check_size(query)
+    if not _positive(query):
+        raise QueryError("the query only excludes (NOT ...); add a word to search for")
 
 
 def _check_leaves(query: Any) -> None:
@@ -106,7 +127,6 @@ def _check_leaves(query: Any) -> None:
                     f"fuzzy distance {leaf.maxdist} in {leaf.text}~"
                     f"{leaf.maxdist} is too large; use ~1 or ~{MAX_FUZZY}"
                 )
-            leaf.prefixlength = max(leaf.prefixlength, 1)
         elif isinstance(leaf, MultiTerm):
             raise QueryError(f"unsupported query: {leaf}")
 
@@ -132,12 +152,30 @@ def _check_size(query: Any) -> None:
         raise QueryError(f"query has {terms} terms; the limit is {MAX_TERMS}")
 
 
+def _positive(query: Any) -> bool:
+    """Whether the query matches by what it contains, not only by what it lacks."""
+    from whoosh.query import And, AndNot, Not, Or
+
+    if isinstance(query, Not):
+        return False
+    if isinstance(query, AndNot):
+        return _positive(query.a)
+    if isinstance(query, Or):
+        return all(_positive(q) for q in query.subqueries)
+    if isinstance(query, And):
+        return any(_positive(q) for q in query.subqueries)
+    return True
+
+
 def leaves(query: Any) -> Iterator[Any]:
     if query.is_leaf():
         yield query
     else:
         for child in query.children():
             yield from leaves(child)
+
+
+# ---- 3. against the index ------------------------------------------------------------------
 
 
 def check_expansions(query: Any, reader: Any) -> None:

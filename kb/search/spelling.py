@@ -1,23 +1,27 @@
-""" "Did you mean": a corrected query built from the words the index actually contains.
+""" "Did you mean": a corrected query built from the words the facts actually contain.
 
-Each word of the query found in none of the fields it searches is replaced by the closest
-indexed term of those fields (Damerau-Levenshtein distance 1, or 2 for words of five letters or
-more; same first letter), the more frequent one on a tie. Free-text fields hold stems, so the
-replacement is the word as written in a fact that contains the stem ("esketamine", not
-"esketamin"). Only runs when a query found nothing.
+A word of the query is unknown when none of the fields it searches holds it. Each unknown word
+is replaced by the closest word of the facts as written (the index's words field, never a
+stem; for a field of whole values such as `subject:` or `tag:`, the closest value of that
+field): Damerau-Levenshtein distance 1, or 2 for words of five letters or more, same first
+letter; among equally close words the one in most facts. Every occurrence of a word is
+corrected (`spravto spravto`).
 """
 
 from __future__ import annotations
 
-import json
+import re
 from typing import Any
 
-from kb.index.fields import STEMMED_FIELDS, schema, text_fields
+from kb.index.fields import STEMMED_FIELDS, WORDS_FIELD
+from kb.index.text import fold
+from kb.search.thesaurus import FILLER
 
 MIN_LENGTH = 3
+KEYWORDS = 3  # words at most, none of them filler, for a query to be corrected despite hits
 
 
-def _spans(query: Any) -> dict[tuple[int, int], list[tuple[str, str]]]:
+def spans(query: Any) -> dict[tuple[int, int], list[tuple[str, str]]]:
     """Positive leaf terms by their place in the query string: {(start, end): [(field, text)]}."""
     from whoosh.query import AndNot, Not, Phrase, Term
 
@@ -45,55 +49,70 @@ def _spans(query: Any) -> dict[tuple[int, int], list[tuple[str, str]]]:
     return found
 
 
-def closest(reader: Any, terms: list[tuple[str, str]]) -> tuple[str, str] | None:
-    """The indexed (field, term) nearest to any of the (field, term) pairs, or None."""
+def unknown(text: str, query: Any, reader: Any) -> dict[tuple[int, int], list[tuple[str, str]]]:
+    """The words of the query (by place) that no fact holds in any field they search; filler
+    words (`how`, `does`: kb.search.thesaurus) do not count."""
+    found = {}
+    for place, terms in spans(query).items():
+        typed = text[place[0] : place[1]].strip('"')
+        if not typed or fold(typed) in FILLER:
+            continue
+        if not any((field, term) in reader for field, term in terms if field in reader.schema):
+            found[place] = terms
+    return found
+
+
+def keywords(text: str, query: Any) -> bool:
+    """Whether the query is a few keywords (no filler words such as `how`, `does`), rather
+    than a question or a sentence."""
+    typed = [text[start:end].strip('"') for start, end in spans(query)]
+    return len(typed) <= KEYWORDS and not any(fold(word) in FILLER for word in typed)
+
+
+def closest(reader: Any, field: str, typed: str) -> str | None:
+    """The word (or whole value, for a keyword field) nearest to `typed`, or None."""
     from whoosh.support.levenshtein import damerau_levenshtein
 
-    best: tuple[int, int, str, str] | None = None
-    for field, text in terms:
-        if len(text) < MIN_LENGTH or field not in reader.schema:
-            continue
-        maxdist = 1 if len(text) < 5 else 2
-        for term in reader.terms_within(field, text, maxdist, prefix=1):
-            if term == text:
-                continue
-            key = (damerau_levenshtein(text, term), -reader.doc_frequency(field, term), term, field)
-            best = key if best is None or key < best else best
-    return None if best is None else (best[3], best[2])
-
-
-def surface(reader: Any, field: str, term: str) -> str | None:
-    """A stemmed term as a word: how a fact that contains it writes it (lower case)."""
-    if field not in STEMMED_FIELDS:
-        return term
-    postings = reader.postings(field, term)
-    if not postings.is_active():
+    lookup = WORDS_FIELD if field in STEMMED_FIELDS else field
+    typed = fold(typed)
+    if len(typed) < MIN_LENGTH or lookup not in reader.schema:
         return None
-    stored = json.loads(reader.stored_fields(postings.id())["data"])
-    text = text_fields(stored)[field]
-    analyzer: Any = schema()[field].analyzer
-    for token in analyzer(text, chars=True, removestops=False, mode="index"):
-        if token.text == term:
-            return text[token.startchar : token.endchar].lower()
-    return None
+    maxdist = 1 if len(typed) < 5 else 2
+    best: tuple[int, int, str] | None = None
+    for word in reader.terms_within(lookup, typed, maxdist, prefix=1):
+        if word == typed:
+            continue
+        key = (damerau_levenshtein(typed, word), -reader.doc_frequency(lookup, word), word)
+        best = key if best is None or key < best else best
+    return None if best is None else best[2]
 
 
 def suggest(text: str, query: Any, reader: Any) -> str | None:
-    """The query string with unknown words corrected, or None when there is nothing to fix."""
-    replacements: list[tuple[int, int, str]] = []
-    for (start, end), terms in _spans(query).items():
-        if any((field, term) in reader for field, term in terms if field in reader.schema):
-            continue
-        found = closest(reader, terms)
-        word = surface(reader, *found) if found else None
-        if word is None:
-            continue
-        original = text[start:end]
-        quoted = original.startswith('"') and original.endswith('"') and len(original) > 1
-        replacements.append((start, end, f'"{word}"' if quoted or " " in word else word))
-    if not replacements:
+    """The query string with its unknown words corrected, or None when there is nothing to fix."""
+    fixes: dict[str, str] = {}  # typed word (folded) -> the word to search instead
+    places: list[tuple[int, int, str]] = []
+    for (start, end), terms in sorted(unknown(text, query, reader).items()):
+        typed = text[start:end]
+        bare = typed.strip('"')
+        if fold(bare) not in fixes:
+            fields = dict.fromkeys(field for field, _ in terms)
+            found = (closest(reader, field, bare) for field in fields)
+            word = next((w for w in found if w is not None), None)
+            if word is None:
+                continue
+            fixes[fold(bare)] = word
+        word = fixes[fold(bare)]
+        quoted = typed.startswith('"') and typed.endswith('"') and len(typed) > 1
+        places.append((start, end, f'"{word}"' if quoted or " " in word else word))
+    if not fixes:
         return None
+    # The same word typed again: one query term (Whoosh drops repeated ones), corrected too.
+    taken = [(start, end) for start, end, _ in places]
+    for match in re.finditer(r"(?<![\w\-:])[\w\-]+(?![\w\-:])", text):
+        word = fixes.get(fold(match.group()))
+        if word is not None and not any(s < match.end() and match.start() < e for s, e in taken):
+            places.append((match.start(), match.end(), f'"{word}"' if " " in word else word))
     corrected = text
-    for start, end, word in sorted(replacements, reverse=True):
+    for start, end, word in sorted(places, reverse=True):
         corrected = corrected[:start] + word + corrected[end:]
     return corrected if corrected != text else None

@@ -27,5 +27,6 @@ def pending_entry(path: Path, kind: str, text: str) -> RawEntry:
 def validate_pending(
     root: Path, entry: RawEntry, snapshots: Path | None = None
 ) -> ValidationResult:
-    """Every problem `kb validate` would report on `entry` once written (and only on it)."""
+    """Every problem `kb validate` would report on `entry` once written (and only on it); the
+    file at its path, when there is one, counts as replaced by it."""
     return Validator(root, snapshots, (entry,)).run([entry.path])

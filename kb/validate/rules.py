@@ -17,11 +17,13 @@ from kb.entries.kinds import EntryKind
 from kb.entries.loading import RawEntry, display_path
 from kb.entries.models import Settings
 from kb.entries.problems import Problem, problem
+from kb.entries.schema import DEFAULT_STATUS
 from kb.entries.snapshots import SnapshotStore, normalise
 from kb.entries.tomlpos import KeyPath, Positions
 from kb.validate.similarity import copies, string_items, table_items
 
 VOCABULARY_FIELDS = {
+    "kb": (("statuses_shown_refuted", "statuses"), ("statuses_shown_contested", "statuses")),
     "fact": (("topics", "topics"), ("status", "statuses")),
     "source": (("kind", "source_kinds"), ("reliability", "reliability_levels")),
     "subject": (("kind", "subject_kinds"),),
@@ -60,6 +62,7 @@ def entry_rules(entry: RawEntry, context: Context) -> list[Problem]:
     located = Located(entry)
     _vocabularies(entry.kind, entry.data, located, context.settings, found)
     if entry.kind == "fact":
+        _note_needed(entry.data, located, context.settings, found)
         _fact_refs(entry.data, located, context.ids, found)
         _quotes(entry.data, located, context, found)
     elif entry.kind == "source" and context.store is not None:
@@ -84,6 +87,17 @@ def _vocabularies(
                 hint = did_you_mean(value, allowed, limit=1)
                 message = f"{key} {value!r} is not in kb.toml {vocabulary}{hint}"
                 found.append(located.at((key,), "KB033", message))
+
+
+def _note_needed(
+    data: dict[str, Any], located: Located, settings: Settings | None, found: list[Problem]
+) -> None:
+    """KB023: a status other than the KB's default (its first) needs a note."""
+    default = settings.default_status if settings is not None else DEFAULT_STATUS
+    status = data.get("status", default)
+    if isinstance(status, str) and status != default and not data.get("note"):
+        message = f"status {status!r} needs a 'note' explaining why (the default is {default!r})"
+        found.append(located.at(("status",), "KB023", message))
 
 
 def _fact_refs(
@@ -121,7 +135,8 @@ def _quotes(data: dict[str, Any], located: Located, context: Context, found: lis
         if store is None or snapshot is None or store.raw(snapshot) is None:
             continue
         if not store.contains_normalised(snapshot, quoted):
-            message = f"quote not found verbatim in snapshot {snapshot}: {quote[:60]!r}"
+            explained = store.mismatch(snapshot, quoted).explain()
+            message = f"quote not found verbatim in snapshot {snapshot}: {explained}"
             found.append(located.at(("provenance", index, "quote"), "KB040", message))
     if copied:
         message = "statement copies its quote; say it in the KB's own words"

@@ -10,13 +10,14 @@ subject name collisions.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kb.core.errors import UsageError
 from kb.entries.kinds import ENTRY_KINDS, SETTINGS_FILE, EntryKind, kind_at
+from kb.entries.links import links_to
 from kb.entries.loading import RawEntry, display_path, read_entry
 from kb.entries.models import Settings, settings_from_dict
 from kb.entries.problems import ERROR, NOTICE, WARNING, Problem, problem
@@ -24,7 +25,7 @@ from kb.entries.snapshots import SnapshotStore, snapshots_dir
 from kb.entries.walk import inside, walk
 from kb.validate.pool import CheckedFacts, check_facts
 from kb.validate.rules import Context, Located, entry_rules
-from kb.validate.similarity import string_items, table_items
+from kb.validate.similarity import string_items
 
 
 @dataclass
@@ -61,9 +62,14 @@ class Validator:
     (kb.validate.pending)."""
 
     def __init__(
-        self, root: Path, snapshots: Path | None = None, pending: Sequence[RawEntry] = ()
+        self,
+        root: Path,
+        snapshots: Path | None = None,
+        pending: Sequence[RawEntry] = (),
+        skip: Collection[str] = (),
     ) -> None:
         self.root = root
+        self.skip = frozenset(skip)  # files (relative paths) to leave out: not in the commit
         self.result = ValidationResult()
         # Sources and subjects as read, then the pending entries (facts are not kept).
         self.entries: dict[str, list[RawEntry]] = {k: [] for k in ENTRY_KINDS}
@@ -99,10 +105,16 @@ class Validator:
         files not selected are only listed: only files named like a selected one can be one
         (resolving every path is slow in a big KB)."""
         names = {p.name for p in selected} if selected is not None else set()
+        replaced = {entry.path.resolve() for entry in self.pending}  # edited, not saved yet
+        pending_names = {path.name for path in replaced}
         found = walk(self.root, strays=True)
         if not found or found[0].kind is not EntryKind.KB:
             self._read_other(self.root / SETTINGS_FILE, EntryKind.KB)  # missing: KB004
         for relpath, kind in found:
+            if _name(relpath) in pending_names and (self.root / relpath).resolve() in replaced:
+                continue
+            if relpath in self.skip:
+                continue
             if kind is None or kind is EntryKind.KB:
                 self._read_other(self.root / relpath, kind)
             elif selected is not None and (
@@ -130,6 +142,9 @@ class Validator:
             self.result.problems.extend(entry.problems)
             if entry.ok and entry.data is not None:
                 self.settings = settings_from_dict(entry.data)
+                self.result.problems.extend(
+                    entry_rules(entry, Context(self.settings, {}, {}, None))
+                )
 
     def _read_kind(self, kind: str) -> None:
         """Read the sources or the subjects (then add the pending ones)."""
@@ -252,12 +267,15 @@ class Validator:
         that were only listed, and pending facts that did not parse as on disk)."""
         used, cited = set(self.facts.subjects), set(self.facts.sources)
         unparsed = [e.path for e in self._pending("fact") if e.data is None]
-        for path in [*unparsed, *(self.root / relpath for relpath in self.listed["fact"])]:
-            data = read_entry(path, "fact").data
-            if data is None:
-                continue
-            used.add(str(data.get("subject")))
-            cited.update(str(p.get("source")) for p in table_items(data.get("provenance")))
+        others = [*unparsed, *(self.root / relpath for relpath in self.listed["fact"])]
+        # only the sources and subjects read (the ones reported on) matter: the facts that
+        # were only listed are searched for their ids, and parsed only when they have one
+        unknown = {
+            EntryKind.SOURCE: {e.path.stem for e in self.entries["source"]} - cited,
+            EntryKind.SUBJECT: {e.path.stem for e in self.entries["subject"]} - used,
+        }
+        for link in links_to(self.root, unknown, others, first_only=True):
+            (cited if link.field == "source" else used).add(link.target)
         for kind, ids, code, what in (
             ("source", cited, "KB051", "no fact cites source"),
             ("subject", used, "KB052", "no fact is about subject"),
@@ -295,11 +313,16 @@ def _kind_of(root: Path, path: Path) -> EntryKind | None:
 
 
 def validate(
-    root: Path, paths: Sequence[Path] | None = None, snapshots: Path | None = None
+    root: Path,
+    paths: Sequence[Path] | None = None,
+    snapshots: Path | None = None,
+    skip: Collection[str] = (),
 ) -> ValidationResult:
     """Validate the KB at root; with paths, report only their problems (cross-file rules still
-    use the whole KB)."""
+    use the whole KB); the files in `skip` (paths relative to root) are left out of it."""
     for path in paths or ():
         if not path.exists():
             raise UsageError(f"no such file: {path}")
-    return Validator(root, snapshots).run(list(paths) if paths is not None else None)
+        if not inside(root, str(path)):
+            raise UsageError(f"{path} is not in the knowledge base at {display_path(root)}")
+    return Validator(root, snapshots, skip=skip).run(list(paths) if paths is not None else None)

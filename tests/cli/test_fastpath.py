@@ -35,6 +35,8 @@ CASES = [
     ["--all", "--status", "contested", "--tag", "fda", "--source", "x", "approval"],
     ["--kb", "some/where", "--index-dir", "/tmp/i", "--no-color", "--", "-dash", "word"],
     ["--status", "contested", "x", "--status=refuted", "--tag", "a", "--tag", "B"],
+    ["--color", "always", "--no-pager", "bladder"],
+    ["--color=never", "bladder"],
 ]
 
 
@@ -61,6 +63,8 @@ def test_fast_path_request_equals_typer_request(
         ["-f", "yaml", "x"],
         ["x", "--subject"],
         ["--no-color=1", "x"],
+        ["--color", "sometimes", "x"],
+        ["--no-pager=yes", "x"],
     ],
     ids=repr,
 )

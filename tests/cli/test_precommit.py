@@ -61,7 +61,8 @@ def snapshot_of_this_repository(target: Path, env: dict[str, str]) -> str:
     git("init", "-q", cwd=target, env=env)
     git("add", "-A", cwd=target, env=env)
     git("commit", "-q", "-m", "hook repository", cwd=target, env=env)
-    return git("rev-parse", "HEAD", cwd=target, env=env).strip()
+    git("tag", "v0.1.0", cwd=target, env=env)  # a release tag, as docs/contributing.md pins
+    return "v0.1.0"
 
 
 def place_fixture(code: str, repo: Path) -> str:
@@ -80,6 +81,7 @@ def test_kb_validate_hook_passes_good_entries_and_blocks_bad_ones(
     hooks = tmp_path / "hook-repo"
     hooks.mkdir()
     rev = snapshot_of_this_repository(hooks, env)
+    assert rev == "v0.1.0"
     repo = tmp_path / "my-kb"
     shutil.copytree(MINI_KB, repo / "entries")
     (repo / ".pre-commit-config.yaml").write_text(
@@ -114,3 +116,16 @@ def test_kb_validate_hook_passes_good_entries_and_blocks_bad_ones(
     git("rm", "-q", "--cached", unknown_key, unknown_subject, cwd=repo, env=env)
     committed = run("git", "commit", "-m", "good entries", cwd=repo, env=env)
     assert committed.returncode == 0, committed.stdout + committed.stderr
+
+    # commits that break entries they do not touch are blocked too
+    git("rm", "-q", "entries/facts/core/widgetol-first-made-1970.toml", cwd=repo, env=env)
+    removed = run("git", "commit", "-m", "remove a related fact", cwd=repo, env=env)
+    assert removed.returncode != 0
+    assert "widgetol-first-made-1972.toml:10:1: KB032" in removed.stdout + removed.stderr
+    git("reset", "-q", "--hard", cwd=repo, env=env)
+    settings = repo / "entries" / "kb.toml"
+    settings.write_text(settings.read_text().replace(', "risks"', ""))
+    git("add", "entries/kb.toml", cwd=repo, env=env)
+    narrowed = run("git", "commit", "-m", "drop a topic", cwd=repo, env=env)
+    assert narrowed.returncode != 0
+    assert "KB033 topics 'risks'" in narrowed.stdout + narrowed.stderr

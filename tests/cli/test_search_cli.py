@@ -38,7 +38,14 @@ def test_several_arguments_are_one_query(runner: CliRunner, mini_kb: Path) -> No
 def test_json_objects(runner: CliRunner, mini_kb: Path) -> None:
     result = kb_search(runner, mini_kb, "harm bladder", "-f", "json")
     assert result.exit_code == 0
-    [hit] = json.loads(result.stdout)
+    data = json.loads(result.stdout)
+    assert (data["query"], data["corrected"], data["total"], data["limit"]) == (
+        "harm bladder",
+        None,
+        1,
+        10,
+    )
+    [hit] = data["hits"]
     for key in (
         "id",
         "score",

@@ -9,7 +9,16 @@ import typer
 
 from kb.cli.completion import complete_subject_or_fact_ids
 from kb.cli.io import message, output_for
-from kb.cli.options import KbOpt, NoColorOpt, format_option, open_kb, warn_skipped
+from kb.cli.options import (
+    ColorOpt,
+    KbOpt,
+    MinReliabilityOpt,
+    NoColorOpt,
+    NoPagerOpt,
+    format_option,
+    open_kb,
+    warn_skipped,
+)
 from kb.render.base import pick
 from kb.render.compare import RENDERERS
 
@@ -53,22 +62,31 @@ def compare_command(
             show_default=False,
         ),
     ] = None,
+    min_reliability: MinReliabilityOpt = None,
     fmt: Annotated[str | None, format_option(RENDERERS)] = None,
     kb_path: KbOpt = None,
     no_color: NoColorOpt = False,
+    color: ColorOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Compare subjects, the sources on one subject, or facts, side by side.
 
     Examples: kb compare ketamine spravato;  kb compare ketamine --by source;
-    kb compare FACT-ID FACT-ID -f json
+    kb compare ketamine-developed-1960s ketamine-developed-about-fifty-years-ago -f json
     """
     from kb.analysis.compare import compare
     from kb.entries.filters import Filters
 
-    chosen, out = output_for(fmt, no_color)
+    chosen, out = output_for(fmt, no_color, color, paging=not no_pager)
     render = pick(RENDERERS, chosen, "compare")
     kb = open_kb(kb_path)
-    comparison = compare(kb, things, by.value, attribute or (), Filters.of(topic=topic))
+    comparison = compare(
+        kb,
+        things,
+        by.value,
+        attribute or (),
+        Filters.of(topic=topic, min_reliability=min_reliability),
+    )
     render(comparison, out)
     warn_skipped(kb)
     if not comparison.rows:

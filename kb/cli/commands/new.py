@@ -27,18 +27,59 @@ new_app = typer.Typer(
 
 
 def _new_entry(
-    kind: str, values: dict[str, Any], kb_path: Path | None, snapshots: str | None, dry_run: bool
+    kind: str,
+    values: dict[str, Any],
+    kb_path: Path | None,
+    snapshots: str | None,
+    dry_run: bool,
+    captured: bytes | None = None,
 ) -> None:
-    from kb.author.create import create
-    from kb.cli.prompts import complete
+    from kb.author.create import InvalidEntry, create, missing_inputs
+    from kb.cli import prompts
     from kb.entries.loading import display_path
 
-    kb = open_kb(kb_path)
+    kb = open_kb(kb_path, writing=True)
     given = config.snapshots(snapshots)
-    created = create(kb, kind, complete(kb, kind, values), given, dry_run)
+    asked = prompts.stdin_is_terminal() and bool(missing_inputs(kind, values, captured is not None))
+    filled = prompts.complete(kb, kind, values, captured is not None, given)
+    try:
+        created = create(kb, kind, filled, given, dry_run, captured)
+    except InvalidEntry as invalid:
+        if not asked or dry_run:
+            raise
+        _fix_in_editor(kb.root, invalid, given)
+        return
     for note in created.notes:
         message(note, "note")
+    if created.snapshot is not None:
+        action = "would write" if dry_run else "wrote"
+        message(f"{action} snapshot {display_path(created.snapshot)}", "note")
     sys.stdout.write(created.text if dry_run else display_path(created.path) + "\n")
+
+
+def _fix_in_editor(root: Path, invalid: Any, snapshots: Path | None) -> None:
+    """The answers gave an entry that is not valid: show why, and offer to fix it in the
+    editor instead of throwing the answers away (kept in a file when declined)."""
+    import typer
+
+    from kb.author.edit import keep_draft
+    from kb.cli.editing import edit_until_valid
+    from kb.cli.io import detail
+    from kb.core.errors import KbError
+    from kb.entries.loading import display_path
+
+    message(invalid.message)
+    for line in invalid.details:
+        detail(line)
+    try:
+        fix = typer.confirm("Fix it in your editor?", default=True, err=True)
+    except typer.Abort:
+        fix = False
+    if not fix:
+        kept = keep_draft(invalid.path.name, invalid.text)
+        raise KbError(f"nothing written; your answers are kept in {kept}")
+    edit_until_valid(root, invalid.kind, invalid.path, invalid.text, snapshots, None)
+    sys.stdout.write(display_path(invalid.path) + "\n")
 
 
 @new_app.command("fact")
@@ -229,6 +270,17 @@ def new_source_command(
             show_default=False,
         ),
     ] = None,
+    from_file: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Capture the source's text from FILE (- for stdin): plain text or Markdown as "
+            "is, HTML as text. It is copied into the KB's snapshots folder as --snapshot "
+            "(default ID.txt), its sha256 filled in, --retrieved defaulting to today.",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ] = None,
     entry_id: IdOpt = None,
     snapshots: SnapshotsOpt = None,
     dry_run: DryRunOpt = False,
@@ -237,8 +289,15 @@ def new_source_command(
     """Create a source in sources/<id>.toml.
 
     Examples: kb new source --title 'Ketamine explained' --publisher 'Some News' --kind news
-    --reliability medium --reliability-note 'WHY' --retrieved 2024-05-01 --snapshot 006_x.txt
+    --reliability medium --reliability-note 'WHY' --retrieved 2024-05-01 --snapshot 006_x.txt;
+    kb new source --from page.html --title ... (the text captured as the snapshot)
     """
+    captured = None
+    if from_file is not None:
+        from kb.author.capture import read_input, snapshot_bytes
+
+        raw, name = read_input(from_file, sys.stdin.buffer.read() if from_file == "-" else None)
+        captured, _ = snapshot_bytes(raw, name)
     values = {
         "id": entry_id,
         "title": title,
@@ -252,7 +311,7 @@ def new_source_command(
         "snapshot": snapshot,
         "sha256": sha256,
     }
-    _new_entry("source", values, kb_path, snapshots, dry_run)
+    _new_entry("source", values, kb_path, snapshots, dry_run, captured)
 
 
 @new_app.command("subject")
@@ -282,7 +341,7 @@ def new_subject_command(
 ) -> None:
     """Create a subject in subjects/<id>.toml.
 
-    Examples: kb new subject --name Ketalar --kind drug --alias 'ketamine hydrochloride'
+    Examples: kb new subject --name 'Nitrous oxide' --kind drug --alias 'laughing gas'
     """
     values = {
         "id": entry_id,

@@ -9,9 +9,14 @@ import typer
 from kb.cli import config
 from kb.cli.io import notice, output_for, warn_skipped
 from kb.cli.options import (
+    ColorOpt,
+    CountOpt,
     IndexDirOpt,
     KbOpt,
+    MinReliabilityOpt,
     NoColorOpt,
+    NoPagerOpt,
+    SortOpt,
     SourceFilterOpt,
     StatusFilterOpt,
     SubjectFilterOpt,
@@ -38,33 +43,62 @@ def search_command(
     tag: TagFilterOpt = None,
     source: SourceFilterOpt = None,
     status: StatusFilterOpt = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N facts.")] = 10,
+    min_reliability: MinReliabilityOpt = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            min=1,
+            help="Show at most N facts (default: 10; when that cuts the result, a notice "
+            "on stderr says how many matched).",
+            show_default=False,
+        ),
+    ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show every matching fact.")] = False,
+    sort: SortOpt = None,
+    count: CountOpt = False,
     fmt: Annotated[str | None, format_option(SEARCH_RENDERERS)] = None,
     kb_path: KbOpt = None,
     index_dir: IndexDirOpt = None,
     no_color: NoColorOpt = False,
+    color: ColorOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Full-text search: facts ranked by relevance, those matching every word first.
 
     Exit 0 with matches, 1 with none, 2 for a bad query. The index is updated automatically
-    before each search; see docs/search.md for the query language.
+    before each search. The query language (questions, operators, fields, thesaurus, typos,
+    limits): kb help search.
 
     Examples: kb search bladder;  kb search 'subject:spravato AND dose' -f json;
-    kb search '"nasal spray"' --status refuted -f ids
+    kb search '"nasal spray"' --status contested -f ids;  kb search bladder --all -f csv;
+    kb search ketamine --count
     """
     from kb.cli.searching import SearchRequest, run_search
     from kb.entries.filters import Filters
 
-    filters = Filters.of(subject=subject, topic=topic, tag=tag, source=source, status=status)
+    filters = Filters.of(
+        subject=subject,
+        topic=topic,
+        tag=tag,
+        source=source,
+        status=status,
+        min_reliability=min_reliability,
+    )
     request = SearchRequest(
         " ".join(query),
         filters,
-        limit=None if show_all else limit,
+        limit=limit,
+        show_all=show_all,
+        sort=sort,
+        count_only=count,
         fmt=fmt,
         kb_path=kb_path,
         index_dir=index_dir,
         no_color=no_color,
+        color=color,
+        no_pager=no_pager,
     )
     code = run_search(request)
     if code:
@@ -83,6 +117,7 @@ def index_command(
     kb_path: KbOpt = None,
     index_dir: IndexDirOpt = None,
     no_color: NoColorOpt = False,
+    color: ColorOpt = None,
 ) -> None:
     """Bring the search index up to date and report what changed (searches do this anyway).
 
@@ -90,7 +125,7 @@ def index_command(
     """
     from kb.search.api import index
 
-    chosen, out = output_for(fmt, no_color)
+    chosen, out = output_for(fmt, no_color, color)
     render = pick(INDEX_RENDERERS, chosen, "index")
     report = index(
         config.kb_root(kb_path),

@@ -8,8 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from kb.author.create import create, provenance_items, render, write_new
+from kb.author.create import (
+    create,
+    missing_quotes,
+    parse_date,
+    provenance_items,
+    render,
+    write_new,
+)
 from kb.core.errors import KbError, UsageError
 from kb.entries.loading import load
 from kb.validate.pending import pending_entry, validate_pending
@@ -69,7 +78,8 @@ def test_every_problem_is_listed(mini_kb: Path) -> None:
     values = fact_values(subject="nobody", topics=["risks", "astrology"], attribute="route")
     with pytest.raises(UsageError) as raised:
         create(load(mini_kb), "fact", values)
-    message = raised.value.message
+    message = str(raised.value)
+    assert len(raised.value.details) == 3  # one problem a line
     for code in ("KB030", "KB033", "KB022"):
         assert code in message
     assert raised.value.exit_code == 2
@@ -197,10 +207,43 @@ def test_provenance_pairs() -> None:
         {"source": "a", "quote": "qa"},
         {"source": "b", "quote": "qb", "locator": "p. 2"},
     ]
-    with pytest.raises(UsageError, match="one --quote per --source"):
-        provenance_items(["a"], [], [])
+    # a source without its quote is kept, to be asked for (or reported missing)
+    assert provenance_items(["a"], [], []) == [{"source": "a"}]
+    assert missing_quotes({"provenance": [{"source": "a"}, {"source": "b", "quote": "q"}]}) == [0]
+    with pytest.raises(UsageError, match="one --source per --quote"):
+        provenance_items([], ["q"], [])
     with pytest.raises(UsageError, match="--locator"):
         provenance_items(["a", "b"], ["x", "y"], ["z"])
+
+
+@given(
+    st.lists(st.from_regex(r"[a-z0-9-]{1,12}", fullmatch=True), max_size=5),
+    st.lists(st.text(max_size=20), max_size=6),
+    st.booleans(),
+)
+def test_provenance_pairs_any_options(sources: list[str], quotes: list[str], located: bool) -> None:
+    locators = [f"p. {i}" for i in range(len(sources))] if located else []
+    if len(quotes) > len(sources):
+        with pytest.raises(UsageError):
+            provenance_items(sources, quotes, locators)
+        return
+    items = provenance_items(sources, quotes, locators)
+    assert [item["source"] for item in items] == sources
+    assert [item.get("quote") for item in items[: len(quotes)]] == quotes
+    assert all("quote" not in item for item in items[len(quotes) :])
+    assert all(("locator" in item) == located for item in items)
+
+
+@given(st.text(max_size=30))
+def test_parse_date_accepts_iso_dates_only(text: str) -> None:
+    import datetime as dt
+
+    try:
+        parsed = parse_date(text)
+    except UsageError as error:
+        assert "not a date" in error.message
+        return
+    assert isinstance(parsed, dt.date) and parsed == dt.date.fromisoformat(text.strip())
 
 
 def test_render_round_trips_awkward_text() -> None:

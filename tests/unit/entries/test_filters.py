@@ -74,3 +74,29 @@ def test_empty_values_are_refused_before_any_catalog() -> None:
         check_given(Filters.of(status=""))
     assert not Filters()
     assert Filters.of(topic=["risks"])
+
+
+LEVELLED = CATALOG._replace(
+    reliability={"blog": "low", "news": "high"}, levels=("high", "medium", "low")
+)
+
+
+def test_min_reliability_keeps_facts_with_a_source_that_good() -> None:
+    resolved = resolve(Filters.of(min_reliability="Medium"), LEVELLED)
+    assert resolved.reliable_sources == {"news"}
+    fact = {"subject": "ketamine", "topics": ["risks"], "tags": [], "status": "established"}
+    assert resolved.match(**fact, sources=["blog", "news"])
+    assert not resolved.match(**fact, sources=["blog"])
+    nothing = resolve(Filters.of(min_reliability="high"), LEVELLED._replace(reliability={}))
+    assert nothing.reliable_sources == frozenset()
+    assert not nothing.match(**fact, sources=["news"])
+    assert resolve(Filters(), LEVELLED).reliable_sources is None  # no such filter
+
+
+def test_min_reliability_is_checked() -> None:
+    with pytest.raises(UsageError, match=r"unknown reliability level 'hihg' .*'high'"):
+        resolve(Filters.of(min_reliability="hihg"), LEVELLED)
+    with pytest.raises(UsageError, match="--min-reliability needs a value"):
+        check_given(Filters.of(min_reliability=" "))
+    with pytest.raises(UsageError, match="--min-reliability takes one level"):
+        check_given(Filters.of(min_reliability=["high", "low"]))

@@ -9,7 +9,7 @@ import pytest
 
 from kb.core.errors import QueryError, UsageError
 from kb.entries.filters import Filters
-from kb.search import limits as querylimits
+from kb.search import limits
 from kb.search.api import search
 from kb.search.query import parse
 from tests.conftest import MINI_KB
@@ -99,7 +99,8 @@ def test_a_fact_with_every_word_outranks_a_higher_scoring_partial_match(mini_kb:
         'attribute = "bladder"\nvalue = "bladder bladder"\n\n[[provenance]]\n'
         'source = "beta-blog"\nquote = "Bladder, bladder, bladder, bladder, bladder."\n'
     )
-    hits = search(mini_kb, "bladder harm", limit=None).hits
+    # "bladder" weighs more than "harm": a fact full of it outscores one with both words
+    hits = search(mini_kb, "bladder^8 harm", limit=None).hits
     assert [h.id for h in hits] == ["widgetol-bladder-damage", "bladder-bladder"]
     assert hits[1].score > hits[0].score  # first although it scores lower: it has both words
 
@@ -179,7 +180,7 @@ def test_unknown_field_message_lists_the_valid_fields() -> None:
 def test_too_many_expansions_are_refused(
     kb: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(querylimits, "MAX_EXPANSIONS", 1)
+    monkeypatch.setattr(limits, "MAX_EXPANSIONS", 1)
     with pytest.raises(QueryError, match="more than 1 different words"):
         ids(kb, "wi*")
 

@@ -85,10 +85,11 @@ def test_pre_commit_hook_declaration() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     (hook,) = hooks
     assert hook["id"] == "kb-validate"
-    assert hook["entry"] == "kb validate"
+    assert hook["entry"] == "kb validate --staged"  # and whatever the change can break
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is True
+    assert hook["always_run"] is True  # a commit that only removes files can break others
     assert re.search(hook["files"], "entries/facts/risks/x.toml")
     assert re.search(hook["files"], "entries/kb.toml")
+    assert re.search(hook["files"], "entries/snapshots/a.txt")  # a snapshot: its quotes
     assert not re.search(hook["files"], "tests/fixtures/bad/KB010.toml")
-    assert not re.search(hook["files"], "entries/snapshots/a.txt")
