@@ -23,9 +23,11 @@ def backlinks(
     ids: Iterable[str],
     index_dir: str | None = None,
     cache_home: Path | None = None,
+    watchman: bool = False,
 ) -> dict[str, list[dict[str, Any]]] | None:
     """For each id, `{"id", "status", "statement"}` of the facts whose `related` names it
-    (sorted by id); None when the KB has no usable index (then read the files instead)."""
+    (sorted by id); None when the KB has no usable index (then read the files instead).
+    `watchman`: as for a search (kb.index.opening.open_index)."""
     from kb.core.errors import KbError
     from kb.index.damage import damage_errors
 
@@ -39,7 +41,7 @@ def backlinks(
 
         from kb.index.opening import open_index
 
-        opened = open_index(root, index_dir, cache_home=cache_home)
+        opened = open_index(root, index_dir, cache_home=cache_home, watchman=watchman)
         found: dict[str, list[dict[str, Any]]] = {}
         with opened.index.searcher() as searcher:
             for fact_id in dict.fromkeys(ids):

@@ -125,7 +125,9 @@ def _backlinks(kb: KnowledgeBase, facts: Sequence[Fact]) -> list[list[dict[str, 
     if len(kb.fact_paths) >= SCAN_BELOW:
         from kb.search.links import backlinks as indexed
 
-        found = indexed(kb.root, ids, config.index_dir(None), config.cache_home())
+        found = indexed(
+            kb.root, ids, config.index_dir(None), config.cache_home(), config.watchman()
+        )
     if found is None:
         found = {i: link_views(linking) for i, linking in backlinks(kb, ids).items()}
     return [found[i] for i in ids]
