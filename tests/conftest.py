@@ -4,12 +4,19 @@ watchman (KB_WATCHMAN=0) unless a test starts its own."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+
+# No watchman for the whole session, fixtures of any scope and the processes they start
+# included: kb would otherwise start the user's watchman server and watch every test KB. The
+# tests of the watcher start private servers of their own (tests/watchmanserver.py) and set
+# KB_WATCHMAN=1 for the processes that use them.
+os.environ["KB_WATCHMAN"] = "0"
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_KB = REPO / "entries"
@@ -32,9 +39,7 @@ def isolated_env(
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("LINES", "40")
     monkeypatch.setenv("TERM", "dumb")
-    # kb would otherwise start the user's watchman server and watch every test KB; the tests
-    # of the watcher start private servers of their own (tests/watchmanserver.py).
-    monkeypatch.setenv("KB_WATCHMAN", "0")
+    monkeypatch.setenv("KB_WATCHMAN", "0")  # as for the session (above), in case a test changed it
     yield
 
 
