@@ -18,6 +18,24 @@ from typing import Any
 from kb.index.store import Store
 
 
+def indexed_facts(
+    root: Path, index_dir: str | None = None, cache_home: Path | None = None
+) -> int | None:
+    """How many facts the KB's index holds (from its manifest, without walking the KB or
+    reading the file listing); None when there is no usable index."""
+    from kb.index.damage import damage_errors
+
+    failures: tuple[type[BaseException], ...] = (OSError, *damage_errors())
+    store = Store(root, index_dir, cache_home)
+    generation = store.generation()[0]
+    if generation is None:
+        return None
+    try:
+        return store.read_manifest(generation).facts
+    except failures:
+        return None
+
+
 def backlinks(
     root: Path,
     ids: Iterable[str],
