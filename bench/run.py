@@ -330,8 +330,13 @@ def kb_commands(
         for command in commands[-2:]:
             command.env = command.env | compare_env
     commands += [
-        Command("show 1 fact", [*kb, "show", bladder_fact.stem]),
+        Command("show 1 fact", [*kb, "show", bladder_fact.stem], env=walk),
         Command("list -f jsonl", [*kb, "list", "-f", "jsonl"]),
+        *(
+            [Command(SHOWW, [*kb, "show", bladder_fact.stem], env=watchman)]
+            if watchman is not None
+            else []
+        ),
         Command("validate (whole KB)", [*kb, "validate"], slow=True),
         Command("validate 1 file", [*kb, "validate", str(bladder_fact)]),
     ]
@@ -397,6 +402,7 @@ def bench_kb(
     env.update(
         KB_DIR=str(root), KB_INDEX_DIR=str(index_dir), COLUMNS="100", LINES="40", TERM="dumb"
     )
+    env["KB_WATCHMAN"] = "0"  # every command that does not say: never the user's watchman
     no_pyc = args.workdir / "empty-pycache-prefix"  # never written: forces compiling from source
     no_pyc.mkdir(exist_ok=True)
     wrapper = None
@@ -460,7 +466,7 @@ def bench_paired(labels: list[str], args: argparse.Namespace, server: Server | N
     their indexes."""
     dropped = ("KB_DIR", "KB_SNAPSHOTS", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
     env = {k: v for k, v in os.environ.items() if k not in dropped}
-    env.update(COLUMNS="100", LINES="40", TERM="dumb")
+    env.update(COLUMNS="100", LINES="40", TERM="dumb", KB_WATCHMAN="0")
     modes = Modes(env, args.workdir / "watchman-bin" if server is not None else None)
     kb = [str(KB_BIN)]
     commands = [Command("python -c pass", [kb_python(), "-c", "pass"])]
@@ -556,6 +562,7 @@ S1W, S1RW = "search 1 term, ids (watchman)", "search 1 term, rich (watchman)"
 S3W = "search 3 terms, ids (watchman)"
 EDIT, VALIDATE = "edit 1 fact, then search", "validate (whole KB)"
 EDITW = "edit 1 fact, then search (watchman)"
+SHOWW = "show 1 fact (watchman)"
 
 
 def fmt_value(value: float, unit: str) -> str:
