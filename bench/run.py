@@ -15,11 +15,22 @@ bench/generate.py in --workdir (kept between runs, regenerated when the generato
 Every KB gets its own index directory (KB_INDEX_DIR). 100k facts are opt-in: --sizes 100000
 (generation and a full index build take minutes; use --slow-reps to bound them). --merge
 adds KBs from an earlier --json file, so a 100k run can be judged against a 1k run.
+
+Both ways kb finds what changed are timed: the commands without a suffix run with
+KB_WATCHMAN=0 (kb walks the KB, one stat per file); those marked "(watchman)" ask a private
+watchman server started for the run (its own socket and state, stopped at the end; a
+`watchman` program first on PATH that talks to it, as kb would find a user's). Both modes
+share the index: after a command that changes the KB or the index in one mode, an untimed
+`kb index` in the other brings it up to date, so the next timed search of either mode does
+only its own work. Without a watchman program the "(watchman)" rows are left out (--no-watchman
+leaves them out anyway). --compare BIN also times the searches with another kb entry point
+(e.g. an installation of the previous version) in the same rounds, each with its own index.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -39,6 +50,9 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from generate import GENERATOR_VERSION, generate  # noqa: E402
 
+sys.path.insert(1, str(REPO))
+from tests.watchmanserver import Server, private_server  # noqa: E402
+
 KB_BIN = REPO / ".venv" / "bin" / "kb"
 SEED = 7
 ONE_TERM = ["bladder"]
@@ -56,6 +70,7 @@ class Command:
     before: Callable[[], None] | None = None  # untimed preparation (the edit of edit+search)
     env: dict[str, str] = field(default_factory=dict)  # added to the environment
     then: Command | None = None  # run right after this one, in every round (not rotated apart)
+    after: Callable[[], None] | None = None  # untimed, after each run (the other mode's catch-up)
 
 
 def chain(commands: list[Command]) -> list[Command]:
@@ -137,7 +152,12 @@ def peak_rss(argv: list[str], env: dict[str, str], out_dir: Path) -> int | None:
 
 
 def measure(
-    commands: list[Command], env: dict[str, str], reps: int, slow_reps: int, label: str
+    commands: list[Command],
+    env: dict[str, str],
+    reps: int,
+    slow_reps: int,
+    label: str,
+    memory: bool = True,
 ) -> dict[str, Figure]:
     figures = {c.name: Figure() for c in chain(commands)}
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
@@ -147,6 +167,8 @@ def measure(
             if command.before:
                 command.before()
             run_once(command.argv, env | command.env, out_dir)
+            if command.after:
+                command.after()
         for round_no in range(reps):
             shift = round_no % len(commands)
             rotated = commands[shift:] + commands[:shift]
@@ -154,6 +176,8 @@ def measure(
                 if command.before:
                     command.before()
                 elapsed, rss, code, tail = run_once(command.argv, env | command.env, out_dir)
+                if command.after:
+                    command.after()
                 figure = figures[command.name]
                 figure.times.append(elapsed)
                 figure.rss_kb.append(rss)
@@ -161,10 +185,12 @@ def measure(
                 if code not in command.expect:
                     figure.stderr = tail
             print(f"  [{label}] round {round_no + 1}/{reps} done", file=sys.stderr)
-        for command in chain(commands):  # memory, untimed
+        for command in chain(commands) if memory else []:  # memory, untimed
             if command.before:
                 command.before()
             rss = peak_rss(command.argv, env | command.env, out_dir)
+            if command.after:
+                command.after()
             if rss is not None:
                 figures[command.name].rss_kb, figures[command.name].rss_exact = [rss], True
     return figures
@@ -225,44 +251,132 @@ class FactEditor:
         self.path.write_text(self.original, encoding="utf-8")
 
 
+class Modes:
+    """The environments of the two modes (walk, watchman) and the untimed catch-up runs."""
+
+    def __init__(self, env: dict[str, str], watchman_bin: Path | None) -> None:
+        self.env = env
+        self.walk = {"KB_WATCHMAN": "0"}
+        self.watchman: dict[str, str] | None = None
+        if watchman_bin is not None:
+            path = f"{watchman_bin}{os.pathsep}{env.get('PATH', '')}"
+            self.watchman = {"KB_WATCHMAN": "1", "PATH": path}
+
+    def catch_up(self, mode: dict[str, str] | None) -> Callable[[], None] | None:
+        """An untimed `kb index` in `mode` (after the other mode changed the KB or index)."""
+        if mode is None:
+            return None
+        extra = mode
+
+        def run() -> None:
+            subprocess.run(
+                [str(KB_BIN), "index"],
+                env=self.env | extra,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                check=True,
+            )
+
+        return run
+
+
 def kb_commands(
-    root: Path, python: str, writable: bool, rg: str | None, no_pyc_dir: Path
+    root: Path,
+    python: str,
+    writable: bool,
+    rg: str | None,
+    no_pyc_dir: Path,
+    modes: Modes,
+    compare: Path | None = None,
+    compare_env: dict[str, str] | None = None,
 ) -> tuple[list[Command], FactEditor | None]:
     kb = [str(KB_BIN)]
+    walk, watchman = modes.walk, modes.watchman
     bladder_fact = first_fact(root, "bladder")
     commands = [
         Command("python -c pass", [python, "-c", "pass"]),
-        Command("search 1 term, ids", [*kb, "search", *ONE_TERM, "-f", "ids"]),
-        Command("search 1 term, rich", [*kb, "search", *ONE_TERM, "-f", "rich"]),
+        Command("search 1 term, ids", [*kb, "search", *ONE_TERM, "-f", "ids"], env=walk),
+        Command("search 1 term, rich", [*kb, "search", *ONE_TERM, "-f", "rich"], env=walk),
         Command(
             "search 1 term, ids, no .pyc cache",
             [*kb, "search", *ONE_TERM, "-f", "ids"],
-            env={"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(no_pyc_dir)},
+            env=walk | {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(no_pyc_dir)},
         ),
-        Command("search 3 terms, ids", [*kb, "search", *THREE_TERMS, "-f", "ids"], expect=(0, 1)),
-        Command("search 3 terms, rich", [*kb, "search", *THREE_TERMS, "-f", "rich"], expect=(0, 1)),
-        Command("show 1 fact", [*kb, "show", bladder_fact.stem]),
+        Command(
+            "search 3 terms, ids",
+            [*kb, "search", *THREE_TERMS, "-f", "ids"],
+            expect=(0, 1),
+            env=walk,
+        ),
+        Command(
+            "search 3 terms, rich",
+            [*kb, "search", *THREE_TERMS, "-f", "rich"],
+            expect=(0, 1),
+            env=walk,
+        ),
+    ]
+    if watchman is not None:
+        commands += [
+            Command(S1W, [*kb, "search", *ONE_TERM, "-f", "ids"], env=watchman),
+            Command(S1RW, [*kb, "search", *ONE_TERM, "-f", "rich"], env=watchman),
+            Command(S3W, [*kb, "search", *THREE_TERMS, "-f", "ids"], expect=(0, 1), env=watchman),
+        ]
+    if compare is not None and compare_env is not None:
+        other = [str(compare)]
+        commands += [
+            Command(f"{S1I} [compared]", [*other, "search", *ONE_TERM, "-f", "ids"], env=walk),
+            Command(f"{S1R} [compared]", [*other, "search", *ONE_TERM, "-f", "rich"], env=walk),
+        ]
+        for command in commands[-2:]:
+            command.env = command.env | compare_env
+    commands += [
+        Command("show 1 fact", [*kb, "show", bladder_fact.stem], env=walk),
         Command("list -f jsonl", [*kb, "list", "-f", "jsonl"]),
+        *(
+            [Command(SHOWW, [*kb, "show", bladder_fact.stem], env=watchman)]
+            if watchman is not None
+            else []
+        ),
         Command("validate (whole KB)", [*kb, "validate"], slow=True),
         Command("validate 1 file", [*kb, "validate", str(bladder_fact)]),
     ]
     editor = None
     if writable:
-        commands.append(Command("index --rebuild", [*kb, "index", "--rebuild"], slow=True))
+        commands.append(
+            Command(
+                "index --rebuild",
+                [*kb, "index", "--rebuild"],
+                slow=True,
+                env=walk,
+                after=modes.catch_up(watchman),  # the new generation's watchman clock
+            )
+        )
         editor = FactEditor(bladder_fact)
         again = Command(
             "search again, 2 s after the edit",
             [*kb, "search", *ONE_TERM, "-f", "ids"],
             before=editor.wait_racy,
+            env=walk,
+            after=modes.catch_up(watchman),
         )
         commands.append(
             Command(
-                "edit 1 fact, then search",
+                EDIT,
                 [*kb, "search", *ONE_TERM, "-f", "ids"],
                 before=editor.edit,
                 then=again,
+                env=walk,
             )
         )
+        if watchman is not None:
+            commands.append(
+                Command(
+                    EDITW,
+                    [*kb, "search", *ONE_TERM, "-f", "ids"],
+                    before=editor.edit,
+                    env=watchman,
+                )
+            )
     if rg:
         commands.append(
             Command("rg -l bladder (reference)", [rg, "-l", "bladder", str(root / "facts")])
@@ -271,7 +385,12 @@ def kb_commands(
 
 
 def bench_kb(
-    label: str, root: Path, args: argparse.Namespace, writable: bool, generated: float | None
+    label: str,
+    root: Path,
+    args: argparse.Namespace,
+    writable: bool,
+    generated: float | None,
+    server: Server | None,
 ) -> KbResult:
     python = kb_python()
     # Bytecode caching on, as on a user's machine (this workplace sets PYTHONDONTWRITEBYTECODE,
@@ -283,18 +402,47 @@ def bench_kb(
     env.update(
         KB_DIR=str(root), KB_INDEX_DIR=str(index_dir), COLUMNS="100", LINES="40", TERM="dumb"
     )
+    env["KB_WATCHMAN"] = "0"  # every command that does not say: never the user's watchman
     no_pyc = args.workdir / "empty-pycache-prefix"  # never written: forces compiling from source
     no_pyc.mkdir(exist_ok=True)
-    commands, editor = kb_commands(root, python, writable, shutil.which("rg"), no_pyc)
+    wrapper = None
+    if server is not None:
+        wrapper = args.workdir / "watchman-bin"
+        server.wrapper(wrapper)
+    modes = Modes(env, wrapper)
+    compare_env = None
+    if args.compare is not None:
+        compare_env = {"KB_INDEX_DIR": str(args.workdir / f"index-{label}-compared")}
+        shutil.rmtree(compare_env["KB_INDEX_DIR"], ignore_errors=True)
+    commands, editor = kb_commands(
+        root, python, writable, shutil.which("rg"), no_pyc, modes, args.compare, compare_env
+    )
     facts = sum(1 for _ in (root / "facts").rglob("*.toml"))
     print(f"benchmarking {label} ({facts} facts) ...", file=sys.stderr)
-    subprocess.run([str(KB_BIN), "index"], env=env, check=True, capture_output=True)
+    subprocess.run([str(KB_BIN), "index"], env=env | modes.walk, check=True, capture_output=True)
+    if modes.watchman is not None:  # watch the KB now: a first watch of 100k files takes ~1 s
+        subprocess.run(
+            [str(KB_BIN), "index"], env=env | modes.watchman, check=True, capture_output=True
+        )
     try:
         figures = measure(commands, env, args.reps, args.slow_reps, label)
     finally:
         if editor:
             editor.restore()
-    summary = {
+    KB_ENVS[label] = {"KB_DIR": str(root), "KB_INDEX_DIR": str(index_dir)}
+    if compare_env is not None:
+        KB_ENVS[f"{label} [compared]"] = {"KB_DIR": str(root), **compare_env}
+    return KbResult(
+        label, facts, str(root), figures["python -c pass"].median, summary(figures, commands),
+        generated,
+    )  # fmt: skip
+
+
+KB_ENVS: dict[str, dict[str, str]] = {}  # label -> KB_DIR and KB_INDEX_DIR, for the paired run
+
+
+def summary(figures: dict[str, Figure], commands: list[Command]) -> dict[str, dict[str, object]]:
+    return {
         name: {
             "median_s": f.median,
             "peak_mb": f.peak_mb,
@@ -307,7 +455,40 @@ def bench_kb(
         for (name, f), cmd in zip(figures.items(), chain(commands), strict=True)
         if f.times
     }
-    return KbResult(label, facts, str(root), figures["python -c pass"].median, summary, generated)
+
+
+PAIRED = "paired"
+
+
+def bench_paired(labels: list[str], args: argparse.Namespace, server: Server | None) -> KbResult:
+    """The searches the targets compare across KBs (and with --compare), all in the same
+    rounds, so that a noisy neighbour hits every KB alike: run after the KBs' own runs, with
+    their indexes."""
+    dropped = ("KB_DIR", "KB_SNAPSHOTS", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env.update(COLUMNS="100", LINES="40", TERM="dumb", KB_WATCHMAN="0")
+    modes = Modes(env, args.workdir / "watchman-bin" if server is not None else None)
+    kb = [str(KB_BIN)]
+    commands = [Command("python -c pass", [kb_python(), "-c", "pass"])]
+    for label in labels:
+        where = KB_ENVS[label]
+        searches = [(S1I, S1W, ONE_TERM, "ids"), (S3I, S3W, THREE_TERMS, "ids")]
+        if label == "shipped":
+            searches.append((S1R, S1RW, ONE_TERM, "rich"))
+        for walked, watched, words, fmt in searches:
+            argv = [*kb, "search", *words, "-f", fmt]
+            walk_env, watch_env = where | modes.walk, where | (modes.watchman or {})
+            commands.append(Command(f"{label}: {walked}", argv, expect=(0, 1), env=walk_env))
+            if modes.watchman is not None:
+                commands.append(Command(f"{label}: {watched}", argv, expect=(0, 1), env=watch_env))
+            compared = KB_ENVS.get(f"{label} [compared]")
+            if compared is not None and args.compare is not None and label == "shipped":
+                other = [str(args.compare), *argv[1:]]
+                name = f"{label}: {walked} [compared]"
+                commands.append(Command(name, other, expect=(0, 1), env=compared | modes.walk))
+    print(f"benchmarking {', '.join(labels)} side by side ...", file=sys.stderr)
+    figures = measure(commands, env, args.pair_reps, 0, PAIRED, memory=False)
+    return KbResult(PAIRED, 0, "", figures["python -c pass"].median, summary(figures, commands))
 
 
 def kb_python() -> str:
@@ -338,33 +519,50 @@ def targets(results: dict[str, KbResult]) -> list[tuple[Target, float | None, st
         return float(found["median_s"]) if found else None  # type: ignore[arg-type]
 
     def ratio(label: str, name: str) -> float | None:
+        """To `python -c pass`: from the side-by-side run when it has the figure."""
+        value = seconds(PAIRED, f"{label}: {name}")
+        if value is not None:
+            return value / results[PAIRED].baseline
         value = seconds(label, name)
         return value / results[label].baseline if value is not None else None
 
+    def where(label: str, name: str) -> str:
+        return "side by side" if fig(PAIRED, f"{label}: {name}") else "ratios to baseline"
+
     rows: list[tuple[Target, float | None, str]] = []
-    rows.append((Target("search bladder -f ids, shipped KB", 8, "x"), ratio("shipped", S1I), ""))
-    rows.append((Target("search bladder -f rich, shipped KB", 12, "x"), ratio("shipped", S1R), ""))
-    for name in (S1I, S3I):
+    for name, limit in ((S1I, 8), (S1W, 8), (S1R, 12), (S1RW, 12)):
+        rows.append((Target(f"{name}, shipped KB", limit, "x"), ratio("shipped", name), ""))
+    for name, mine in ((S1I, S1I), (S1I, S1W), (S1R, S1R), (S1R, S1RW)):
+        theirs, ours = ratio("shipped", f"{name} [compared]"), ratio("shipped", mine)
+        value = ours / theirs if ours and theirs else None
+        target = Target(f"{mine}, shipped KB, vs the compared kb", 1, "x1k")
+        rows.append((target, value, f"not slower; {where('shipped', mine)}"))
+    for name, limit in ((S1W, 2), (S3W, 2), (S1I, 4), (S3I, 4)):
         small, big = ratio("1k", name), ratio("100k", name)
         value = big / small if small and big else None
         rows.append(
-            (Target(f"{name}: latency at 100k vs 1k", 2, "x1k"), value, "ratios to baseline")
+            (Target(f"{name}: latency at 100k vs 1k", limit, "x1k"), value, where("100k", name))
         )
     rows.append((Target("edit 1 fact + search, 100k", 2, "s"), seconds("100k", EDIT), ""))
+    rows.append((Target(f"{EDITW}, 100k", 0.5, "s"), seconds("100k", EDITW), ""))
     rows.append((Target("index --rebuild, 10k", 10, "s"), seconds("10k", "index --rebuild"), ""))
     rows.append((Target("index --rebuild, 100k", 120, "s"), seconds("100k", "index --rebuild"), ""))
     rows.append((Target("validate whole KB, 10k", 2, "s"), seconds("10k", VALIDATE), ""))
     rows.append((Target("validate whole KB, 100k", 20, "s"), seconds("100k", VALIDATE), ""))
     rows.append((Target("validate 1 file, 100k", 1, "s"), seconds("100k", "validate 1 file"), ""))
-    peaks = [fig("100k", n) for n in (S1I, S1R, S3I, S3R)]
+    peaks = [fig("100k", n) for n in (S1I, S1R, S3I, S3R, S1W, S1RW, S3W)]
     peak = max((float(p["peak_mb"]) for p in peaks if p), default=None)  # type: ignore[arg-type]
-    rows.append((Target("peak memory of a search, 100k", 150, "MB"), peak, "max of 4 searches"))
+    rows.append((Target("peak memory of a search, 100k", 150, "MB"), peak, "max of the searches"))
     return rows
 
 
 S1I, S1R = "search 1 term, ids", "search 1 term, rich"
 S3I, S3R = "search 3 terms, ids", "search 3 terms, rich"
+S1W, S1RW = "search 1 term, ids (watchman)", "search 1 term, rich (watchman)"
+S3W = "search 3 terms, ids (watchman)"
 EDIT, VALIDATE = "edit 1 fact, then search", "validate (whole KB)"
+EDITW = "edit 1 fact, then search (watchman)"
+SHOWW = "show 1 fact (watchman)"
 
 
 def fmt_value(value: float, unit: str) -> str:
@@ -387,7 +585,7 @@ def target_table(results: dict[str, KbResult]) -> list[str]:
         if value is None:
             lines.append(f"| {target.text} | ≤ {limit} | not measured | — |")
             continue
-        verdict = "met" if value <= target.limit else f"MISSED by {value / target.limit:.1f}×"
+        verdict = "met" if value <= target.limit else f"MISSED by {value / target.limit:.2f}×"
         extra = f" ({note})" if note else ""
         lines.append(
             f"| {target.text} | ≤ {limit} | {fmt_value(value, target.unit)}{extra} | {verdict} |"
@@ -395,7 +593,20 @@ def target_table(results: dict[str, KbResult]) -> list[str]:
     return lines
 
 
+def paired_table(result: KbResult) -> list[str]:
+    lines = ["| command | median | ratio | runs |", "|---|---|---|---|"]
+    for name, found in result.figures.items():
+        median = float(found["median_s"])  # type: ignore[arg-type]
+        bad = " ⚠ exit " + ",".join(map(str, found["bad_exit"])) if found["bad_exit"] else ""
+        lines.append(
+            f"| {name} | {median * 1000:.0f} ms | {median / result.baseline:.2f}× "
+            f"| {found['runs']}{bad} |"
+        )
+    return lines
+
+
 def results_table(results: dict[str, KbResult]) -> list[str]:
+    results = {label: result for label, result in results.items() if label != PAIRED}
     labels = list(results)
     names: list[str] = []
     for result in results.values():
@@ -471,10 +682,22 @@ def report(results: dict[str, KbResult], info: dict[str, str], args: argparse.Na
         *results_table(results),
         "",
     ]
+    if PAIRED in results:
+        lines += [
+            "## The targets' searches side by side (every KB in the same rounds)",
+            "",
+            *paired_table(results[PAIRED]),
+            "",
+        ]
     return "\n".join(lines)
 
 
 # ---- main ---------------------------------------------------------------------------------
+
+
+def watchman_version() -> str:
+    done = subprocess.run(["watchman", "--version"], capture_output=True, text=True, check=False)
+    return done.stdout.strip() or "unknown version"
 
 
 def label_for(n: int) -> str:
@@ -496,6 +719,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="timed runs of the slow commands: whole-KB validate, index --rebuild (default 3)",
     )
     parser.add_argument("--no-shipped", action="store_true", help="skip the shipped KB")
+    parser.add_argument(
+        "--no-watchman", action="store_true", help="leave out the searches that ask watchman"
+    )
+    parser.add_argument(
+        "--pair-reps",
+        type=int,
+        default=15,
+        help="rounds of the side-by-side run of the targets' searches (default 15; 0: none)",
+    )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another kb entry point whose searches are timed in the same rounds",
+    )
     parser.add_argument(
         "--workdir",
         type=Path,
@@ -528,11 +765,17 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.merge:
         for raw in json.loads(path.read_text())["results"]:
             results[raw["label"]] = KbResult(**raw)
-    if not args.no_shipped:
-        results["shipped"] = bench_kb("shipped", REPO / "entries", args, False, None)
-    for n in args.size_list:
-        root, generated = ensure_kb(args.workdir, n)
-        results[label_for(n)] = bench_kb(label_for(n), root, args, True, generated)
+    use_watchman = not args.no_watchman and shutil.which("watchman") is not None
+    info["watchman"] = watchman_version() if use_watchman else "not used"
+    with private_server() if use_watchman else contextlib.nullcontext() as running:
+        if not args.no_shipped:
+            results["shipped"] = bench_kb("shipped", REPO / "entries", args, False, None, running)
+        for n in args.size_list:
+            root, generated = ensure_kb(args.workdir, n)
+            results[label_for(n)] = bench_kb(label_for(n), root, args, True, generated, running)
+        side_by_side = [label for label in ("shipped", "1k", "100k") if label in KB_ENVS]
+        if args.pair_reps and len(side_by_side) > 1:
+            results[PAIRED] = bench_paired(side_by_side, args, running)
     info["load average (end)"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     text = report(results, info, args)
     print(text)

@@ -1,14 +1,22 @@
 """Shared fixtures. Every test runs with an isolated environment: no KB_DIR, a home, index and
-cache directory of its own, a fixed terminal width and no colour settings leaking in."""
+cache directory of its own, a fixed terminal width, no colour settings leaking in, and no
+watchman (KB_WATCHMAN=0) unless a test starts its own."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+
+# No watchman for the whole session, fixtures of any scope and the processes they start
+# included: kb would otherwise start the user's watchman server and watch every test KB. The
+# tests of the watcher start private servers of their own (tests/watchmanserver.py) and set
+# KB_WATCHMAN=1 for the processes that use them.
+os.environ["KB_WATCHMAN"] = "0"
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_KB = REPO / "entries"
@@ -31,6 +39,7 @@ def isolated_env(
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("LINES", "40")
     monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setenv("KB_WATCHMAN", "0")  # as for the session (above), in case a test changed it
     yield
 
 

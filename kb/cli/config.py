@@ -6,6 +6,7 @@ arguments: no other layer reads an environment variable.
 | `KB_DIR` | the knowledge base, when `--kb` is not given |
 | `KB_INDEX_DIR` | the search index directory, when `--index-dir` is not given |
 | `KB_SNAPSHOTS` | the source snapshots directory, when `--snapshots` is not given |
+| `KB_WATCHMAN` | `0`: never ask watchman what changed, walk the KB (docs/search.md) |
 | `VISUAL`, `EDITOR` | the editor of `kb edit` (default `vi`) |
 | `NO_COLOR` | no colour, whatever its value (https://no-color.org), unless `--color=always` |
 | `FORCE_COLOR` | colour even into a pipe, when set to something (like `--color=always`) |
@@ -54,6 +55,13 @@ def editor() -> str:
 def index_dir(option: str | os.PathLike[str] | None) -> str | None:
     """The index directory the user chose (`--index-dir`, else $KB_INDEX_DIR), or None."""
     return str(option) if option is not None else _env("KB_INDEX_DIR")
+
+
+def watchman() -> bool:
+    """Whether the index may ask watchman what changed instead of walking the KB: yes unless
+    $KB_WATCHMAN is 0 (or false, no, off)."""
+    value = _env("KB_WATCHMAN")
+    return value is None or value.strip().lower() not in ("0", "false", "no", "off")
 
 
 def cache_home() -> Path:

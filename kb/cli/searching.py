@@ -61,6 +61,7 @@ def run_search(request: SearchRequest) -> int:
         records=hits and chosen not in (Format.plain, Format.ids),
         sort=sort_key if hits else None,
         notify=notice,
+        watchman=config.watchman(),
     )
     warn_skipped(result.problems)
     words = ", ".join(repr(word) for word in result.unmatched)

@@ -1,10 +1,12 @@
 """Opening the search index: always fresh, rebuilt when damaged, in memory when unwritable.
 
-The fast path takes no lock and writes nothing: read the marker and the manifest, scan the KB
-(one walk, one stat per file), compare, check the Whoosh files' sizes and mtimes, open. Anything
-else happens under the writer lock, after checking again (another process may have done the
-work meanwhile): update only the changed documents, or build a new generation from scratch
-in a temporary directory and rename it into place.
+The fast path takes no lock and writes nothing: read the marker and the manifest, find out
+what changed, check the Whoosh files' sizes and mtimes, open. What changed is asked of
+watchman when it watches the KB (kb.index.watching: nothing to walk), else found by a walk of
+the KB (one stat per file) compared with the manifest's file listing. Anything else happens
+under the writer lock, after checking again (another process may have done the work
+meanwhile): update only the changed documents, or build a new generation from scratch in a
+temporary directory and rename it into place.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ from kb.index.writer import (
     now_ns,
     racy_changed,
 )
+
+if TYPE_CHECKING:
+    from kb.index.watching import Watcher
 
 WAIT_WITH_INDEX = 10.0  # seconds to wait for another writer before searching the old index
 WAIT_WITHOUT_INDEX = 300.0  # ... when there is no index yet (another process is building it)
@@ -55,6 +60,9 @@ class Report:
         self.counts, self.facts, self.seconds = counts, facts, seconds
         self.rebuilt, self.location, self.in_memory = rebuilt, location, in_memory
         self.problems: list[str] = []  # entries skipped as invalid
+        # "answered" when watchman said what changed (no walk); "off" when not asked; else
+        # why the KB was walked instead (kb.index.watching)
+        self.watchman = "off"
 
     @property
     def changed(self) -> bool:
@@ -65,6 +73,15 @@ class Opened(NamedTuple):
     index: Any  # a whoosh.index.Index
     manifest: Manifest
     report: Report
+
+    def searcher(self) -> Any:
+        """A searcher scoring as Whoosh's BM25F does, with each field's lengths read once
+        (kb.index.scoring) and the statistics of the live documents only, so an index updated
+        edit by edit ranks as a fresh build would (kb.index.livestats)."""
+        from kb.index.livestats import searcher
+        from kb.index.scoring import weighting
+
+        return searcher(self.index, weighting=weighting())
 
 
 def _open_generation(store: Store, generation: str) -> Any:
@@ -108,6 +125,64 @@ def _fresh(store: Store, started: float) -> tuple[Opened | None, Walk | None]:
     except damage_errors():
         return None, walk
     return Opened(index, manifest, _report(Counts(), manifest, started, False, store)), walk
+
+
+def _fresh_watched(store: Store, started: float, watcher: Watcher) -> Opened | None:
+    """The index when watchman says no KB file changed since the clock saved with it, without
+    locking or writing (but to save a newer clock now and then). When it reports changes, they
+    are left in `watcher.answer` for an update under the lock."""
+    generation, _ = store.generation()
+    if generation is None:
+        return None
+    answer = watcher.ask(generation)
+    if answer is None:
+        return None
+    if answer.changes:
+        watcher.answer = answer
+        return None
+    try:
+        manifest = store.read_manifest(generation)
+        if fingerprint(store.dir / generation) != manifest.index_files:
+            return None
+        index = _open_generation(store, generation)
+    except damage_errors():
+        return None
+    watcher.save_unlocked(manifest)
+    return Opened(index, manifest, _report(Counts(), manifest, started, False, store))
+
+
+def _update_watched(store: Store, started: float, watcher: Watcher) -> Opened | None:
+    """Under the lock: ask watchman again (another process may have updated the index
+    meanwhile) and update just the files it reports. None when it cannot say (then walk)."""
+    from kb.index.watching import LinkFound, changed_files
+
+    generation, _ = store.generation()
+    if generation is None:
+        return None
+    answer = watcher.ask(generation)
+    if answer is None:
+        return None
+    directory = store.dir / generation
+    manifest = store.read_manifest(generation)
+    discard_debris(directory, manifest.index_files)  # of an update that failed or was killed
+    if fingerprint(directory) != manifest.index_files:
+        raise IndexDamaged("index files truncated, changed or deleted")
+    index = _open_generation(store, generation)
+    scan_ns = now_ns()
+    try:
+        changes, files = changed_files(str(store.root), answer, manifest.files)
+    except LinkFound:
+        watcher.links()
+        return None
+    counts = Counts()
+    if changes:
+
+        def save(dropping: frozenset[str]) -> None:
+            store.write_manifest(directory, manifest, dropping)
+
+        counts = apply_changes(index, store.root, manifest, files, changes, scan_ns, save)
+    watcher.moved_on(answer)
+    return Opened(index, manifest, _report(counts, manifest, started, False, store))
 
 
 def _report(
@@ -214,6 +289,7 @@ def open_index(
     damaged: str | None = None,
     notify: Notify = lambda text: None,
     strict: bool = False,
+    watchman: bool = False,
 ) -> Opened:
     """The search index of the KB at `root`, up to date with its files.
 
@@ -222,24 +298,62 @@ def open_index(
     `verify` skips the lock-free fast path (used after a search failed on an index that
     looked fine). When the index cannot be written, or another process holds the writer lock
     too long, a search goes on (an index in memory, or the one there is, with a notice);
-    with `strict` (`kb index`, whose job is writing it) that is an IndexUnavailableError."""
+    with `strict` (`kb index`, whose job is writing it) that is an IndexUnavailableError.
+    `watchman`: ask watchman what changed when it can say (kb.index.watching) instead of
+    walking the KB; it is started and told to watch the KB on first use."""
     started = time.perf_counter()
     store = Store(root, index_dir, cache_home)
     store.check_ours()
     if damaged is not None:
         notify(rebuild_notice(store, damaged))
+    watcher = None
+    if watchman:
+        from kb.index.watching import Watcher
+
+        watcher = Watcher(store)
+    try:
+        opened = _open(
+            store, started, rebuild, verify, notify, watcher, damaged is not None, strict
+        )
+    finally:
+        if watcher is not None:
+            watcher.close()
+    if watcher is not None:
+        opened.report.watchman = watcher.note
+    return opened
+
+
+def _open(
+    store: Store,
+    started: float,
+    rebuild: bool,
+    verify: bool,
+    notify: Notify,
+    watcher: Watcher | None,
+    damaged: bool,
+    strict: bool,
+) -> Opened:
     walk = None
     if not rebuild and not verify:
-        opened, walk = _fresh(store, started)
-        if opened is not None:
-            return opened
+        if watcher is not None:
+            opened = _fresh_watched(store, started, watcher)
+            if opened is not None:
+                return opened
+        if watcher is None or watcher.answer is None:
+            if watcher is not None:
+                watcher.prepare()  # watchman's clock, taken before the walk
+            opened, walk = _fresh(store, started)
+            if opened is not None:
+                if watcher is not None:
+                    watcher.save_unlocked(opened.manifest)
+                return opened
     try:
         existing = store.generation()[0] is not None
         wait = WAIT_WITH_INDEX if existing else WAIT_WITHOUT_INDEX
         with store.lock(wait) as got:
             if got:
                 store.clean(keep=store.generation()[0])  # builds that were killed or failed
-                return _locked(store, started, rebuild, notify, walk, damaged is not None)
+                return _locked(store, started, rebuild, notify, walk, damaged, watcher)
     except OSError as error:
         if not _cannot_write(error):
             raise unusable(error) from None
@@ -257,11 +371,24 @@ def open_index(
 
 
 def _locked(
-    store: Store, started: float, rebuild: bool, notify: Notify, walk: Walk | None, damaged: bool
+    store: Store,
+    started: float,
+    rebuild: bool,
+    notify: Notify,
+    walk: Walk | None,
+    damaged: bool,
+    watcher: Watcher | None = None,
 ) -> Opened:
     if not rebuild:
         try:
-            opened = _update(store, started, walk)
+            opened = None
+            if watcher is not None and watcher.answer is not None:
+                opened = _update_watched(store, started, watcher)
+            if opened is None:
+                if watcher is not None and not watcher.prepared:
+                    watcher.prepare()  # its clock must come before the walk
+                    walk = None
+                opened = _update(store, started, walk)
         except damage_errors() as error:
             if isinstance(error, OSError) and _cannot_write(error):
                 raise
@@ -269,10 +396,17 @@ def _locked(
             damaged = True
         else:
             if opened is not None:
+                if watcher is not None:
+                    watcher.save(store.generation()[0])
                 return opened
     if damaged:  # of no use to anyone: its room for the new one (a disk with room for one)
         store.clean(keep=None)
-    return _build(store, started)
+    if watcher is not None:
+        watcher.prepare()  # before the build's walk (nothing when done already)
+    opened = _build(store, started)
+    if watcher is not None:
+        watcher.save(store.generation()[0])
+    return opened
 
 
 def _cannot_write(error: OSError) -> bool:

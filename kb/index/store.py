@@ -5,13 +5,19 @@ Layout of an index directory (`--index-dir` / `$KB_INDEX_DIR`, else
 
     kb-index.json     marker: our format version, the KB path, the live generation
     write.lock        writer lock (an OS file lock; readers never take it)
-    ix-<16 hex>/      the live generation: a Whoosh index plus manifest.marshal
+    ix-<16 hex>/      the live generation: a Whoosh index plus
+        manifest.marshal        what it was built from (`Manifest`), without the file listing
+        files-<16 hex>.marshal  the listing: every entry file's size and mtime (7 MB at 100k)
+        watch.json              the watchman clock it is up to date with (`WatchState`)
     .tmp-<16 hex>/    a full rebuild in progress (renamed to ix-... when complete)
 
 A directory is only opened when its marker says kb wrote it; a Whoosh table of contents is a
 pickle, so an index from anywhere else is never read. The manifest records what the index was
 built from (see `Manifest`) and the size and mtime of every Whoosh file, so that a truncated,
-garbled or deleted index file is noticed before it is read.
+garbled or deleted index file is noticed before it is read. The file listing is a file of its
+own, read only when the KB is walked or an update needs it: a search that watchman says nothing
+changed for reads the small manifest only. A new listing gets a new name, written before the
+manifest that names it, so that the two always agree on disk.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import json
 import marshal
 import os
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +44,9 @@ if TYPE_CHECKING:
 MARKER = "kb-index.json"
 LOCK = "write.lock"
 MANIFEST = "manifest.marshal"
+WATCH_STATE = "watch.json"
+LAYOUT = 2  # of the manifest: 2 = the file listing in a file of its own
+_LISTING = re.compile(r"^files-[0-9a-f]{16}\.marshal$")
 _GENERATION = re.compile(r"^ix-[0-9a-f]{16}$")
 _OURS = re.compile(
     r"^(kb-index\.json|write\.lock|(ix|\.tmp)-[0-9a-f]{16}|\.kb-index\.json\.\w+\.tmp)$"
@@ -60,9 +69,13 @@ def index_dir(
 
 class Manifest:
     """What a generation of the index was built from. (A plain class, not a dataclass: it is
-    read by every search, and `dataclasses` costs ~7 ms to import.)"""
+    read by every search, and `dataclasses` costs ~7 ms to import.)
 
-    # Saved as they are; `files` is saved compact (kb.index.scan.Listing) as "paths" and "stats".
+    The file listing (`files`) is saved in a file of its own and read only when asked for:
+    assign a new dict to `files` to change it (it is not watched for changes in place)."""
+
+    # Saved as they are in manifest.marshal; `files` goes to the listing file, compact
+    # (kb.index.scan.Listing).
     FIELDS = (
         "racy", "index_files", "subjects", "sources", "topics", "statuses", "problems", "facts",
         "reliability_levels",
@@ -85,6 +98,9 @@ class Manifest:
     ) -> None:
         self._files: dict[str, Stat] | None = files if files is not None else {}
         self._listing: Listing | None = None  # the same, compact: as read from disk
+        self._read_listing: Callable[[], Listing] | None = None  # reads it, when not read yet
+        self.listing_name: str | None = None  # the listing file on disk, while files is unchanged
+        self.stamp: tuple[int, int, int] | None = None  # manifest.marshal as read: ino, size, mtime
         self.racy = racy if racy is not None else {}  # too recent to trust mtime: crc32
         self.index_files = index_files if index_files is not None else {}  # the Whoosh files
         self.subjects = subjects if subjects is not None else {}  # id -> name, aliases
@@ -101,18 +117,22 @@ class Manifest:
     def files(self) -> dict[str, Stat]:
         """Each entry file the index was built from (path from the KB root) -> (size, mtime)."""
         if self._files is None:
-            assert self._listing is not None
-            self._files = self._listing.as_dict()
+            self._files = self.listing().as_dict()
         return self._files
 
     @files.setter
     def files(self, files: dict[str, Stat]) -> None:
-        self._files, self._listing = files, None
+        self._files, self._listing, self._read_listing, self.listing_name = files, None, None, None
 
     def listing(self) -> Listing:
-        """`files` in compact form (kb.index.scan.listing), to compare with the KB as it is now."""
+        """`files` in compact form (kb.index.scan.listing), to compare with the KB as it is now.
+        Reads the listing file on first use (IndexDamaged when it is missing or damaged)."""
         if self._listing is None:
-            self._listing = compact(self.files)
+            if self._files is None:
+                assert self._read_listing is not None
+                self._listing = self._read_listing()
+            else:
+                self._listing = compact(self._files)
         return self._listing
 
     def catalog(self) -> Catalog:
@@ -126,47 +146,148 @@ class Manifest:
         )
 
     def dumps(self) -> bytes:
-        listing = self.listing() if self._files is None else compact(self._files)
+        """manifest.marshal (the listing file must have been named: `listing_name`)."""
         data = {name: getattr(self, name) for name in self.FIELDS}
+        count = len(self._files) if self._files is not None else _count(self.listing())
         return marshal.dumps(
-            {"format": FORMAT, "paths": listing.paths, "stats": listing.stats, **data}
+            {
+                "format": FORMAT,
+                "layout": LAYOUT,
+                "listing": self.listing_name,
+                "count": count,
+                **data,
+            }
         )
 
+    def listing_bytes(self) -> bytes:
+        listing = self.listing()
+        return marshal.dumps((listing.paths, listing.stats))
+
     @classmethod
-    def loads(cls, raw: bytes) -> Manifest:
+    def loads(cls, raw: bytes, read_listing: Callable[[str, int], Listing]) -> Manifest:
+        """A manifest from manifest.marshal; its listing is read by `read_listing(name,
+        count)` when first needed."""
         try:
             data = marshal.loads(raw)
         except (EOFError, ValueError, TypeError) as error:
             raise IndexDamaged(f"manifest unreadable: {error}") from None
         if not isinstance(data, dict) or data.pop("format", None) != FORMAT:
             raise IndexDamaged("manifest of another format")
-        listing = Listing(data.pop("paths", None), data.pop("stats", None))
-        if not isinstance(listing.paths, str) or not isinstance(listing.stats, bytes):
+        if data.pop("layout", None) != LAYOUT:
+            raise IndexDamaged("manifest of another layout")
+        name, count = data.pop("listing", None), data.pop("count", None)
+        if not isinstance(name, str) or not _LISTING.match(name) or not isinstance(count, int):
             raise IndexDamaged("manifest incomplete: no file listing")
-        count = listing.paths.count("\0") + 1 if listing.paths else 0
-        if len(listing.stats) != 16 * count:
-            raise IndexDamaged("manifest file listing truncated")
         try:
             manifest = cls(**data)
         except TypeError as error:
             raise IndexDamaged(f"manifest incomplete: {error}") from None
-        manifest._files, manifest._listing = None, listing
-        for name in ("racy", "index_files", "subjects", "sources", "problems"):
-            if not isinstance(getattr(manifest, name), dict):
-                raise IndexDamaged(f"manifest field {name} is not a table")
+        manifest._files, manifest.listing_name = None, name
+        manifest._read_listing = lambda: read_listing(name, count)
+        for field in ("racy", "index_files", "subjects", "sources", "problems"):
+            if not isinstance(getattr(manifest, field), dict):
+                raise IndexDamaged(f"manifest field {field} is not a table")
         return manifest
 
 
+def _count(listing: Listing) -> int:
+    return listing.paths.count("\0") + 1 if listing.paths else 0
+
+
+def load_listing(raw: bytes, count: int) -> Listing:
+    """A listing file's content, checked against the number of files the manifest expects."""
+    try:
+        data = marshal.loads(raw)
+    except (EOFError, ValueError, TypeError) as error:
+        raise IndexDamaged(f"file listing unreadable: {error}") from None
+    if not isinstance(data, tuple) or len(data) != 2:
+        raise IndexDamaged("file listing garbled")
+    listing = Listing(*data)
+    if not isinstance(listing.paths, str) or not isinstance(listing.stats, bytes):
+        raise IndexDamaged("file listing garbled")
+    if _count(listing) != count or len(listing.stats) != 16 * count:
+        raise IndexDamaged("file listing truncated")
+    return listing
+
+
+def not_whoosh(name: str) -> bool:
+    """Whether a file of a generation's folder is not one of Whoosh's: the manifest, a listing,
+    the watch state, a lock, a temporary file."""
+    return (
+        name in (MANIFEST, WATCH_STATE)
+        or name.startswith(".")
+        or name.endswith("LOCK")
+        or _LISTING.match(name) is not None
+    )
+
+
 def fingerprint(directory: Path) -> dict[str, Stat]:
-    """Size and mtime of each Whoosh file of a generation (not locks, not the manifest)."""
+    """Size and mtime of each Whoosh file of a generation (not the locks, nor kb's own files:
+    the manifest, the listing, the watch state, temporary files)."""
     found: dict[str, Stat] = {}
     with os.scandir(directory) as scan:
         for item in scan:
-            if item.name == MANIFEST or item.name.endswith("LOCK"):
+            name = item.name
+            if not_whoosh(name):
                 continue
             info = item.stat()
-            found[item.name] = (info.st_size, info.st_mtime_ns)
+            found[name] = (info.st_size, info.st_mtime_ns)
     return found
+
+
+class WatchState:
+    """What watchman said the index is up to date with (kb.index.watching), saved beside the
+    manifest as watch.json: the server's socket, the watched root and the KB's path inside it,
+    the clock that every change before it is indexed, how many recrawls watchman had reported
+    then, and when it was saved. Or that watchman cannot be used (`broken_until`, `why`: it
+    failed, or symbolic links are among the entries): it is left alone until then."""
+
+    FIELDS = (
+        "sockname", "watch", "relative", "clock", "recrawls", "saved", "broken_until", "why",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        sockname: str | None = None,
+        watch: str | None = None,
+        relative: str | None = None,
+        clock: str | None = None,
+        recrawls: int | None = 0,
+        saved: float = 0.0,
+        broken_until: float = 0.0,
+        why: str | None = None,
+    ) -> None:
+        self.sockname, self.watch, self.relative, self.clock = sockname, watch, relative, clock
+        self.recrawls, self.saved = recrawls, saved
+        self.broken_until, self.why = broken_until, why
+
+    def __repr__(self) -> str:
+        return "WatchState(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.FIELDS) + ")"
+
+    def usable(self) -> bool:
+        """Whether it holds a clock to ask watchman with."""
+        return bool(self.sockname and self.watch and self.clock)
+
+    def dumps(self) -> bytes:
+        return json.dumps({name: getattr(self, name) for name in self.FIELDS}).encode()
+
+    @classmethod
+    def loads(cls, raw: bytes) -> WatchState | None:
+        """The state, or None when the file is not one (it is then simply not used)."""
+        try:
+            data = json.loads(raw)
+            state = cls(**data)
+        except (ValueError, TypeError):
+            return None
+        texts = (state.sockname, state.watch, state.relative, state.clock, state.why)
+        if not all(value is None or isinstance(value, str) for value in texts):
+            return None
+        numbers = (state.saved, state.broken_until)
+        if not all(isinstance(value, int | float) for value in numbers):
+            return None
+        if not (state.recrawls is None or isinstance(state.recrawls, int)):
+            return None
+        return state
 
 
 class Store:
@@ -210,11 +331,41 @@ class Store:
         return generation, None
 
     def read_manifest(self, generation: str) -> Manifest:
+        """The generation's manifest (its file listing is read when first used)."""
+        directory = self.dir / generation
         try:
-            raw = (self.dir / generation / MANIFEST).read_bytes()
+            with open(directory / MANIFEST, "rb") as handle:
+                raw = handle.read()
+                info = os.fstat(handle.fileno())
         except OSError as error:
             raise IndexDamaged(f"manifest missing: {error.strerror or error}") from None
-        return Manifest.loads(raw)
+
+        def read_listing(name: str, count: int) -> Listing:
+            try:
+                raw = (directory / name).read_bytes()
+            except OSError as error:
+                raise IndexDamaged(f"file listing missing: {error.strerror or error}") from None
+            return load_listing(raw, count)
+
+        manifest = Manifest.loads(raw, read_listing)
+        manifest.stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+        return manifest
+
+    def manifest_stamp(self, generation: str) -> tuple[int, int, int] | None:
+        """The manifest file's identity now (see Manifest.stamp), None when it is missing."""
+        try:
+            info = os.stat(self.dir / generation / MANIFEST)
+        except OSError:
+            return None
+        return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+    def read_watch_state(self, generation: str) -> WatchState | None:
+        """The generation's watch.json, None when there is none (or it is not one)."""
+        try:
+            raw = (self.dir / generation / WATCH_STATE).read_bytes()
+        except OSError:
+            return None
+        return WatchState.loads(raw)
 
     def check_ours(self) -> None:
         """Refuse a chosen directory that holds anything kb did not write."""
@@ -255,13 +406,31 @@ class Store:
     def write_manifest(
         self, directory: Path, manifest: Manifest, dropping: Collection[str] = ()
     ) -> None:
-        """Save the manifest with the fingerprint of the index files, but `dropping` (files
-        an update no longer uses, deleted once the manifest is saved: kb.index.writer)."""
+        """Save the manifest: first its file listing under a new name when it changed, then
+        manifest.marshal naming it (with the fingerprint of the index files, but `dropping`:
+        files an update no longer uses, deleted once the manifest is saved: kb.index.writer),
+        then drop the listings no manifest names any more."""
         from kb.core.atomic import write_atomic  # only when the index changed
 
         found = fingerprint(directory)
         manifest.index_files = {name: stat for name, stat in found.items() if name not in dropping}
+        name = manifest.listing_name
+        if name is None or not (directory / name).is_file():
+            name = f"files-{os.urandom(8).hex()}.marshal"
+            write_atomic(directory / name, manifest.listing_bytes())
+            manifest.listing_name = name
         write_atomic(directory / MANIFEST, manifest.dumps())
+        with contextlib.suppress(OSError):
+            for other in os.listdir(directory):
+                if other != name and _LISTING.match(other):
+                    os.unlink(directory / other)
+        info = os.stat(directory / MANIFEST)
+        manifest.stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+
+    def write_watch_state(self, generation: str, state: WatchState) -> None:
+        from kb.core.atomic import write_atomic
+
+        write_atomic(self.dir / generation / WATCH_STATE, state.dumps())
 
     def publish(self, build_dir: Path) -> str:
         """Rename a complete build into place, point the marker at it, drop older ones."""

@@ -73,6 +73,10 @@ class WatchmanError(Exception):
         self.reason = reason
 
 
+class WatchmanTimeout(WatchmanError):
+    """watchman did not answer in time: asking again would cost the timeout again."""
+
+
 class Change:
     """A file that changed since the clock, relative to the KB root. `exists` False: deleted
     (or created and deleted again). `type`: "f" file, "d" directory, "l" symbolic link (its
@@ -175,7 +179,7 @@ def find_socket(
     except FileNotFoundError:
         raise WatchmanError(f"no {program} program") from None
     except subprocess.TimeoutExpired:
-        raise WatchmanError(f"{program} get-sockname took more than {timeout:g} s") from None
+        raise WatchmanTimeout(f"{program} get-sockname took more than {timeout:g} s") from None
     except OSError as error:
         raise WatchmanError(f"cannot run {program}: {error.strerror or error}") from None
     try:
@@ -207,7 +211,8 @@ class Client:
             sock.connect(sockname)
         except OSError as error:
             sock.close()
-            raise WatchmanError(_describe(error, f"cannot connect to {sockname}")) from None
+            kind = WatchmanTimeout if isinstance(error, TimeoutError) else WatchmanError
+            raise kind(_describe(error, f"cannot connect to {sockname}")) from None
         self._socket = sock
 
     def close(self) -> None:
@@ -252,7 +257,8 @@ class Client:
                 chunk = self._socket.recv(1 << 16)
             except TimeoutError:
                 self.close()
-                raise WatchmanError(f"no answer from watchman within {self.timeout:g} s") from None
+                reason = f"no answer from watchman within {self.timeout:g} s"
+                raise WatchmanTimeout(reason) from None
             except OSError as error:
                 self.close()
                 raise WatchmanError(_describe(error, "cannot read from watchman")) from None
@@ -314,28 +320,50 @@ class Client:
         }
         if relative_root:
             query["relative_root"] = relative_root
-        reply = self.command("query", watch, query)
-        new_clock, fresh, files = (
-            reply.get("clock"),
-            reply.get("is_fresh_instance"),
-            reply.get("files"),
-        )
-        warning = reply.get("warning")
-        if (
-            not isinstance(new_clock, str)
-            or not isinstance(fresh, bool)
-            or not isinstance(files, list)
-            or not (warning is None or isinstance(warning, str))
-        ):
-            raise WatchmanError(f"unexpected query reply: {_short(reply)}")
-        try:
-            changes = [
-                Change(f["name"], f["exists"], f.get("type", "?"), f.get("size", 0), f["mtime_ns"])
-                for f in files
-            ]
-        except (KeyError, TypeError):
-            raise WatchmanError(f"unexpected file in query reply: {_short(reply)}") from None
-        return Since(new_clock, fresh, recrawl_count(warning), warning, [] if fresh else changes)
+        return _answer(self.command("query", watch, query))
+
+    def symlinks(
+        self, watch: str, relative_root: str | None, sync_timeout_ms: int = SYNC_TIMEOUT_MS
+    ) -> Since:
+        """Every KB file (see EXPRESSION) that is a symbolic link now, as `changes`, and the
+        clock of the answer, taken after the cookie sync as `clock()` does (`fresh_instance`
+        is always False: this is not a `since` query)."""
+        query: dict[str, Any] = {
+            "expression": ["allof", EXPRESSION, ["type", "l"], ["exists"]],
+            "fields": FIELDS,
+            "sync_timeout": sync_timeout_ms,
+        }
+        if relative_root:
+            query["relative_root"] = relative_root
+        return _answer(self.command("query", watch, query), listing=True)
+
+
+def _answer(reply: dict[str, Any], listing: bool = False) -> Since:
+    """A query's reply as a Since (WatchmanError when it is not one). `listing`: a query
+    without `since`, whose files are all the matching ones (not a fresh instance)."""
+    new_clock, fresh, files = (
+        reply.get("clock"),
+        reply.get("is_fresh_instance"),
+        reply.get("files"),
+    )
+    warning = reply.get("warning")
+    if (
+        not isinstance(new_clock, str)
+        or not isinstance(fresh, bool)
+        or not isinstance(files, list)
+        or not (warning is None or isinstance(warning, str))
+    ):
+        raise WatchmanError(f"unexpected query reply: {_short(reply)}")
+    try:
+        changes = [
+            Change(f["name"], f["exists"], f.get("type", "?"), f.get("size", 0), f["mtime_ns"])
+            for f in files
+        ]
+    except (KeyError, TypeError):
+        raise WatchmanError(f"unexpected file in query reply: {_short(reply)}") from None
+    if listing:
+        return Since(new_clock, False, recrawl_count(warning), warning, changes)
+    return Since(new_clock, fresh, recrawl_count(warning), warning, [] if fresh else changes)
 
 
 def network_filesystem(path: str, mountinfo: str | None = None) -> str | None:

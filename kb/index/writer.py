@@ -188,7 +188,7 @@ def cancel(writer: Any) -> None:
 def discard_debris(directory: Path, keep: Mapping[str, Any]) -> bool:
     """Remove the files of a generation that its manifest does not list (`keep`: its
     index_files), left by an update that failed or was killed; whether all went."""
-    from kb.index.store import MANIFEST
+    from kb.index.store import not_whoosh
 
     clean = True
     try:
@@ -196,8 +196,8 @@ def discard_debris(directory: Path, keep: Mapping[str, Any]) -> bool:
     except OSError:
         return False
     for name in names:
-        if name in keep or name == MANIFEST or name.endswith("LOCK"):
-            continue
+        if name in keep or (not_whoosh(name) and not name.startswith(".")):
+            continue  # kb's own files stay; temporary files of a killed write go
         path = directory / name
         try:
             if path.is_dir() and not path.is_symlink():

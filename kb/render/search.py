@@ -199,6 +199,7 @@ def report_dict(report: Any) -> dict[str, Any]:
         "in_memory": report.in_memory,
         "seconds": round(report.seconds, 3),
         "index_dir": report.location,
+        "watchman": report.watchman,
     }
 
 

@@ -15,7 +15,6 @@ from typing import Any
 from kb.entries.filters import Filters, check_given, resolve
 from kb.index.damage import damage_errors, describe, unusable
 from kb.index.livestats import best, live_reader
-from kb.index.livestats import searcher as live_searcher
 from kb.index.opening import Notify, Opened, Report, open_index
 from kb.index.store import Manifest
 from kb.search.limits import leaves
@@ -125,8 +124,8 @@ def _search_once(
 ) -> SearchResult:
     where = resolve_filters(filters, opened.manifest)
     thesaurus = opened.manifest.thesaurus
-    with live_searcher(opened.index) as searcher:  # ranks as a fresh build would
-        reader = live_reader(searcher)  # live documents only (kb.index.livestats)
+    with opened.searcher() as searcher:  # ranks as a fresh build would (kb.index.livestats)
+        reader = live_reader(searcher)  # live documents only
         parsed, text = prepare(checked, reader, thesaurus), checked.text
         result = SearchResult(text, text, _run(searcher, parsed, where, wanted))
         if not result.hits or _several_words(parsed):
@@ -232,6 +231,7 @@ def search(
     records: bool = True,
     sort: Any = None,
     notify: Notify = lambda text: None,
+    watchman: bool = False,
 ) -> SearchResult:
     """Search the KB at `root`. Raises QueryError/UsageError for a bad query or filter.
 
@@ -244,7 +244,7 @@ def search(
     wanted = _Wanted(limit, highlight, count, records, sort)
     check_given(filters)  # bad filters and queries are reported before any index work
     parsed = parse(text)
-    opened = open_index(root, index_dir, cache_home=cache_home, notify=notify)
+    opened = open_index(root, index_dir, cache_home=cache_home, notify=notify, watchman=watchman)
     for attempt in ("verify", "rebuild", None):
         try:
             return _search_once(opened, parsed, filters, wanted)
@@ -260,6 +260,7 @@ def search(
                 verify=True,
                 rebuild=rebuild,
                 damaged=describe(error) if rebuild else None,
+                watchman=watchman,
             )
     raise AssertionError("unreachable")
 
@@ -271,10 +272,17 @@ def index(
     index_dir: str | None = None,
     cache_home: Path | None = None,
     notify: Notify = lambda text: None,
+    watchman: bool = False,
 ) -> Report:
     """Bring the index up to date (or rebuild it) and say what that took."""
     opened = open_index(
-        root, index_dir, cache_home=cache_home, rebuild=rebuild, notify=notify, strict=True
+        root,
+        index_dir,
+        cache_home=cache_home,
+        rebuild=rebuild,
+        notify=notify,
+        strict=True,
+        watchman=watchman,
     )
     opened.report.problems = sorted(opened.manifest.problems.values())
     return opened.report

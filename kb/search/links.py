@@ -18,14 +18,34 @@ from typing import Any
 from kb.index.store import Store
 
 
+def indexed_facts(
+    root: Path, index_dir: str | None = None, cache_home: Path | None = None
+) -> int | None:
+    """How many facts the KB's index holds (from its manifest, without walking the KB or
+    reading the file listing); None when there is no usable index."""
+    from kb.index.damage import damage_errors
+
+    failures: tuple[type[BaseException], ...] = (OSError, *damage_errors())
+    store = Store(root, index_dir, cache_home)
+    generation = store.generation()[0]
+    if generation is None:
+        return None
+    try:
+        return store.read_manifest(generation).facts
+    except failures:
+        return None
+
+
 def backlinks(
     root: Path,
     ids: Iterable[str],
     index_dir: str | None = None,
     cache_home: Path | None = None,
+    watchman: bool = False,
 ) -> dict[str, list[dict[str, Any]]] | None:
     """For each id, `{"id", "status", "statement"}` of the facts whose `related` names it
-    (sorted by id); None when the KB has no usable index (then read the files instead)."""
+    (sorted by id); None when the KB has no usable index (then read the files instead).
+    `watchman`: as for a search (kb.index.opening.open_index)."""
     from kb.core.errors import KbError
     from kb.index.damage import damage_errors
 
@@ -39,7 +59,7 @@ def backlinks(
 
         from kb.index.opening import open_index
 
-        opened = open_index(root, index_dir, cache_home=cache_home)
+        opened = open_index(root, index_dir, cache_home=cache_home, watchman=watchman)
         found: dict[str, list[dict[str, Any]]] = {}
         with opened.index.searcher() as searcher:
             for fact_id in dict.fromkeys(ids):

@@ -133,6 +133,7 @@ def index_command(
         index_dir=config.index_dir(index_dir),
         cache_home=config.cache_home(),
         notify=notice,
+        watchman=config.watchman(),
     )
     warn_skipped(report.problems)
     render(report, out)

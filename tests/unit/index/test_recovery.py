@@ -66,6 +66,12 @@ def edit_manifest(generation: Path, **changes: Callable[[Any], Any]) -> None:
     path.write_bytes(marshal.dumps(data))
 
 
+def edit_listing(generation: Path, change: Callable[[tuple[Any, Any]], tuple[Any, Any]]) -> None:
+    """Rewrite the file listing (a well-formed marshal file with wrong content)."""
+    (path,) = files(generation, "files-*.marshal")
+    path.write_bytes(marshal.dumps(change(marshal.loads(path.read_bytes()))))
+
+
 DAMAGE: dict[str, Callable[[Path], None]] = {
     "truncated segment": lambda g: truncate(files(g, "*.seg")[0]),
     "garbled segment": lambda g: garble(files(g, "*.seg")[0]),
@@ -82,8 +88,14 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     "truncated manifest": lambda g: truncate(g / MANIFEST),
     "junk manifest": lambda g: (g / MANIFEST).write_bytes(b"\xff" * 50),
     "deleted manifest": lambda g: (g / MANIFEST).unlink(),
-    "manifest listing cut short": lambda g: edit_manifest(g, stats=lambda s: s[:-16]),
-    "manifest listing not text": lambda g: edit_manifest(g, paths=lambda p: p.encode()),
+    "file listing cut short": lambda g: edit_listing(g, lambda ps: (ps[0], ps[1][:-16])),
+    "file listing not text": lambda g: edit_listing(g, lambda ps: (ps[0].encode(), ps[1])),
+    "file listing deleted": lambda g: files(g, "files-*.marshal")[0].unlink(),
+    "file listing junk": lambda g: files(g, "files-*.marshal")[0].write_bytes(b"\xff" * 50),
+    "manifest names another listing": lambda g: edit_manifest(
+        g, listing=lambda name: "files-0123456789abcdef.marshal"
+    ),
+    "manifest without a listing": lambda g: edit_manifest(g, listing=lambda name: None),
     "junk marker": lambda g: (g.parent / MARKER).write_bytes(b"\x00junk{"),
     "marker names a missing generation": lambda g: shutil.rmtree(g),
 }

@@ -1,6 +1,6 @@
 """kb.index.watchman against a real watchman server that each test starts and stops itself (its
-own socket, state, log and pid files: a user's server is never touched), and against fake
-servers that are not watchman.
+own socket, state, log and pid files: a user's server is never touched; tests/watchmanserver.py),
+and against fake servers that are not watchman.
 
 Without a watchman program the tests that need one are skipped, unless KB_REQUIRE_WATCHMAN=1
 (set by .ci/run): then they fail, so that CI cannot pass without testing the watcher.
@@ -33,95 +33,13 @@ from kb.index.watchman import (
     network_filesystem,
     recrawl_count,
 )
-
-WATCHMAN = shutil.which("watchman")
-
-
-def require_watchman() -> str:
-    if WATCHMAN is None:
-        if os.environ.get("KB_REQUIRE_WATCHMAN") == "1":
-            pytest.fail("KB_REQUIRE_WATCHMAN=1 but there is no watchman program on PATH")
-        pytest.skip("no watchman program (KB_REQUIRE_WATCHMAN=1 makes this a failure)")
-    return WATCHMAN
-
-
-class Server:
-    """A private watchman server in `directory`: started in the foreground as our child, so
-    that stopping it is certain. The directory is short (a UNIX socket path has at most
-    about 100 bytes, too few for pytest's tmp_path)."""
-
-    def __init__(self, program: str, directory: str) -> None:
-        self.program, self.directory = program, directory
-        self.sock = os.path.join(directory, "sock")
-        self.config = os.path.join(directory, "watchman.json")
-        self.process: subprocess.Popen[bytes] | None = None
-        self.options = [
-            f"--sockname={self.sock}",
-            f"--statefile={os.path.join(directory, 'state')}",
-            f"--logfile={os.path.join(directory, 'log')}",
-            f"--pidfile={os.path.join(directory, 'pid')}",
-        ]
-        self.configure({})
-
-    def configure(self, config: dict[str, object]) -> None:
-        """watchman's global configuration (instead of /etc/watchman.json), for the next
-        start."""
-        Path(self.config).write_text(json.dumps(config))
-
-    def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k != "WATCHMAN_SOCK"}
-        env["WATCHMAN_CONFIG_FILE"] = self.config
-        return env
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [self.program, "--foreground", *self.options],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=self.env(),
-        )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with Client(self.sock, timeout=1) as client:
-                    if client.command("get-pid")["pid"] == self.process.pid:
-                        return
-            except WatchmanError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"watchman did not start: see {self.directory}/log")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        try:
-            with Client(self.sock, timeout=2) as client:
-                client.command("shutdown-server")
-            self.process.wait(5)
-        except (WatchmanError, subprocess.TimeoutExpired):
-            self.process.kill()
-            self.process.wait(5)
-        self.process = None
-
-    def client(self, timeout: float = 2.0) -> Client:
-        return Client(self.sock, timeout=timeout)
+from tests.watchmanserver import Server, private_server, require_watchman
 
 
 @pytest.fixture
 def server() -> Iterator[Server]:
-    program = require_watchman()
-    directory = tempfile.mkdtemp(prefix="kbwm-")
-    running = Server(program, directory)
-    try:
-        running.start()
+    with private_server() as running:
         yield running
-    finally:
-        if running.process is not None:
-            running.process.send_signal(signal.SIGCONT)  # in case a test stopped it
-        running.stop()
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 def write(path: Path, text: str) -> None:
@@ -539,7 +457,7 @@ try:
     except WatchmanError as error:
         outcome["error"] = error.reason
     try:
-        client.clock(watch)
+        client.clock(watch, 0)
         outcome["then"] = "answered"
     except WatchmanError as error:
         outcome["then"] = error.reason
@@ -556,7 +474,10 @@ print(json.dumps(outcome))
 
 def test_inotify_watch_limit(tmp_path: Path) -> None:
     """Past the inotify watch limit watchman 4.9 poisons itself: every request fails (until
-    it is restarted), so kb walks; never a stale answer."""
+    it is restarted), so kb walks. But the query during which it failed to watch the new
+    folders may still be answered, without the files in them (about one run in fifteen
+    here): kb sends one more command after every answer (kb.index.watching._still_sound),
+    which always fails then."""
     program = require_watchman()
     unshare = shutil.which("unshare")
     probe = (
@@ -592,9 +513,9 @@ def test_inotify_watch_limit(tmp_path: Path) -> None:
         shutil.rmtree(directory, ignore_errors=True)
     assert done.returncode == 0, done.stderr
     outcome = json.loads(done.stdout)
-    assert "answer" not in outcome
-    assert "inotify" in outcome["error"] and "max_user_watches" in outcome["error"]
-    assert "non-recoverable" in outcome["then"]
+    if "answer" not in outcome:
+        assert "inotify" in outcome["error"] and "max_user_watches" in outcome["error"]
+    assert "non-recoverable" in outcome["then"], outcome
 
 
 def test_illegal_filesystem_type_is_an_error(server: Server, kb: Path) -> None:
