@@ -45,7 +45,7 @@ MARKER = "kb-index.json"
 LOCK = "write.lock"
 MANIFEST = "manifest.marshal"
 WATCH_STATE = "watch.json"
-LAYOUT = 2  # of the manifest: 2 = the file listing in a file of its own
+LAYOUT = 3  # of the manifest: 2 = the file listing in a file of its own; 3 = status_display
 _LISTING = re.compile(r"^files-[0-9a-f]{16}\.marshal$")
 _GENERATION = re.compile(r"^ix-[0-9a-f]{16}$")
 _OURS = re.compile(
@@ -79,7 +79,7 @@ class Manifest:
     FIELDS = (
         "racy", "index_files", "subjects", "sources", "topics", "statuses", "problems", "facts",
         "reliability_levels",
-        "thesaurus",
+        "thesaurus", "status_display",
     )  # fmt: skip
 
     def __init__(
@@ -95,6 +95,7 @@ class Manifest:
         facts: int = 0,
         reliability_levels: list[str] | None = None,
         thesaurus: list[list[list[str]]] | None = None,
+        status_display: dict[str, str] | None = None,
     ) -> None:
         self._files: dict[str, Stat] | None = files if files is not None else {}
         self._listing: Listing | None = None  # the same, compact: as read from disk
@@ -112,6 +113,8 @@ class Manifest:
         self.reliability_levels = reliability_levels if reliability_levels is not None else []
         # kb.toml's thesaurus, ready for queries (kb.index.fields.thesaurus_record)
         self.thesaurus = thesaurus if thesaurus is not None else []
+        # status -> how kb.toml says it is shown: "refuted", "contested" or "plain"
+        self.status_display = status_display if status_display is not None else {}
 
     @property
     def files(self) -> dict[str, Stat]:

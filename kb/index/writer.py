@@ -86,6 +86,7 @@ def _settings(root: Path, manifest: Manifest) -> None:
     manifest.topics, manifest.statuses = list(settings.topics), list(settings.statuses)
     manifest.reliability_levels = list(settings.reliability_levels)
     manifest.thesaurus = thesaurus_record(settings.thesaurus)
+    manifest.status_display = settings.status_display()
 
 
 def _subject(data: dict[str, Any], path: str) -> dict[str, Any]:

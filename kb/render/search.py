@@ -12,7 +12,7 @@ WEAK_STYLE = "bold white on magenta"  # the label of a fact resting only on weak
 
 
 # Keys of the index's stored record that are not part of a hit's JSON.
-_INTERNAL = frozenset({"id", "subject_aliases"})
+_INTERNAL = frozenset({"id", "subject_aliases", "status_display"})  # not data of the fact
 
 
 def hit_dict(hit: Any) -> dict[str, Any]:

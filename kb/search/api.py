@@ -134,6 +134,7 @@ def _search_once(
             result.unfiltered = _count(searcher, parsed.query, None)
         if wanted.records:  # provenance strongest first, best_reliability, weakly_sourced
             _rank_sources(result.hits, opened.manifest.reliability_levels)
+            _status_display(result.hits, opened.manifest.status_display)
         if wanted.highlight and result.hits:
             _highlight(result.hits, positive_terms(parsed.query, reader))
         # The total is always known: counted when the limit may have cut the hits.
@@ -208,6 +209,13 @@ def _rank_sources(hits: list[Hit], levels: list[str]) -> None:
 
     for hit in hits:
         add_to_record(hit.record, levels)
+
+
+def _status_display(hits: list[Hit], shown: dict[str, str]) -> None:
+    """How kb.toml says each hit's status is shown, for the renderers (`status_display`)."""
+    if shown:
+        for hit in hits:
+            hit.record["status_display"] = shown.get(hit.record.get("status", ""), "plain")
 
 
 def _highlight(hits: list[Hit], terms: dict[str, set[str | tuple[str, ...]]]) -> None:

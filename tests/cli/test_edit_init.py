@@ -235,6 +235,10 @@ def test_custom_statuses_end_to_end(
     assert "DISPUTED" in shown.stdout
     table = runner.invoke(app, ["list", "-f", "rich"])
     assert "DISPUTED" in table.stdout and "accepted" in table.stdout
+    found = runner.invoke(app, ["search", "widgetol", "--all", "-f", "rich"])
+    assert "DISPUTED" in found.stdout, found.output  # as kb.toml says
+    hits = json.loads(runner.invoke(app, ["search", "widgetol", "--all", "-f", "json"]).stdout)
+    assert hits["hits"] and all("status_display" not in hit for hit in hits["hits"])
     as_json = json.loads(runner.invoke(app, ["show", "widgetol-schedule-iv", "-f", "json"]).stdout)
     assert as_json[0]["status"] == "accepted" and "status_display" not in as_json[0]
     schema = json.loads(runner.invoke(app, ["schema", "fact", "--vocabularies"]).stdout)
