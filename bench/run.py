@@ -413,6 +413,8 @@ def bench_kb(
     compare_env = None
     if args.compare is not None:
         compare_env = {"KB_INDEX_DIR": str(args.workdir / f"index-{label}-compared")}
+        if label == "shipped" and args.compare_kb is not None:
+            compare_env["KB_DIR"] = str(args.compare_kb.resolve())  # its own version of the KB
         shutil.rmtree(compare_env["KB_INDEX_DIR"], ignore_errors=True)
     commands, editor = kb_commands(
         root, python, writable, shutil.which("rg"), no_pyc, modes, args.compare, compare_env
@@ -732,6 +734,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--compare",
         type=Path,
         help="another kb entry point whose searches are timed in the same rounds",
+    )
+    parser.add_argument(
+        "--compare-kb",
+        type=Path,
+        help="the shipped KB as the --compare version had it (its entries/ folder), when the "
+        "KB's format changed since: that version searches its own KB (default: the same KB)",
     )
     parser.add_argument(
         "--workdir",
