@@ -46,12 +46,26 @@ LOCK = "write.lock"
 MANIFEST = "manifest.marshal"
 WATCH_STATE = "watch.json"
 LAYOUT = 3  # of the manifest: 2 = the file listing in a file of its own; 3 = status_display
-_LISTING = re.compile(r"^files-[0-9a-f]{16}\.marshal$")
-_GENERATION = re.compile(r"^ix-[0-9a-f]{16}$")
-_OURS = re.compile(
-    r"^(kb-index\.json|write\.lock|(ix|\.tmp)-[0-9a-f]{16}|\.kb-index\.json\.\w+\.tmp)$"
-)
-_BUILDS = re.compile(r"^((ix|\.tmp)-[0-9a-f]{16}|\.kb-index\.json\.\w+\.tmp)$")
+# Names of kb's files and folders. The two a search checks are plain string tests (compiling
+# a regular expression costs more than a search of a small KB spends on them); the others are
+# compiled when a directory is cleaned or checked.
+_HEX = frozenset("0123456789abcdef")
+_OURS = r"^(kb-index\.json|write\.lock|(ix|\.tmp)-[0-9a-f]{16}|\.kb-index\.json\.\w+\.tmp)$"
+_BUILDS = r"^((ix|\.tmp)-[0-9a-f]{16}|\.kb-index\.json\.\w+\.tmp)$"
+
+
+def _hex16(text: str) -> bool:
+    return len(text) == 16 and _HEX.issuperset(text)
+
+
+def is_listing(name: str) -> bool:
+    """files-<16 hex digits>.marshal: a file listing (kb.index.scan.Listing)."""
+    return name.startswith("files-") and name.endswith(".marshal") and _hex16(name[6:-8])
+
+
+def is_generation(name: str) -> bool:
+    """ix-<16 hex digits>: a generation's folder."""
+    return name.startswith("ix-") and _hex16(name[3:])
 
 
 def index_dir(
@@ -179,7 +193,7 @@ class Manifest:
         if data.pop("layout", None) != LAYOUT:
             raise IndexDamaged("manifest of another layout")
         name, count = data.pop("listing", None), data.pop("count", None)
-        if not isinstance(name, str) or not _LISTING.match(name) or not isinstance(count, int):
+        if not isinstance(name, str) or not is_listing(name) or not isinstance(count, int):
             raise IndexDamaged("manifest incomplete: no file listing")
         try:
             manifest = cls(**data)
@@ -220,7 +234,7 @@ def not_whoosh(name: str) -> bool:
         name in (MANIFEST, WATCH_STATE)
         or name.startswith(".")
         or name.endswith("LOCK")
-        or _LISTING.match(name) is not None
+        or is_listing(name)
     )
 
 
@@ -327,7 +341,7 @@ class Store:
         if marker.get("kb") != str(self.root):
             return None, f"made for another knowledge base ({marker.get('kb')})"
         generation = marker["generation"]
-        if not isinstance(generation, str) or not _GENERATION.match(generation):
+        if not isinstance(generation, str) or not is_generation(generation):
             return None, "marker garbled"
         if not (self.dir / generation).is_dir():
             return None, "index files missing"
@@ -382,7 +396,8 @@ class Store:
             raise IndexUnavailableError(
                 f"cannot read index directory {self.dir}: {error.strerror or error}"
             ) from None
-        foreign = sorted(n for n in names if not _OURS.match(n))
+        ours = re.compile(_OURS)
+        foreign = sorted(n for n in names if not ours.match(n))
         if foreign:
             raise IndexUnavailableError(
                 f"refusing to use {self.dir} as the index directory: it was not created by kb "
@@ -425,7 +440,7 @@ class Store:
         write_atomic(directory / MANIFEST, manifest.dumps())
         with contextlib.suppress(OSError):
             for other in os.listdir(directory):
-                if other != name and _LISTING.match(other):
+                if other != name and is_listing(other):
                     os.unlink(directory / other)
         info = os.stat(directory / MANIFEST)
         manifest.stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
@@ -458,7 +473,7 @@ class Store:
 
         with contextlib.suppress(OSError):
             for name in os.listdir(self.dir):
-                if name != keep and _BUILDS.match(name):
+                if name != keep and re.fullmatch(_BUILDS, name):
                     path = self.dir / name
                     if path.is_dir():
                         shutil.rmtree(path, ignore_errors=True)

@@ -39,26 +39,29 @@ def check_text(text: str) -> None:
     _check_typed(_unquoted(text))
 
 
-_FUZZY = re.compile(r'(?<![\\"])(?P<word>[^\s"~()]+)~(?P<distance>[0-9]+)')
-_EMPTY_FIELD = re.compile(r"(?:^|(?<=[\s(]))(?P<field>[A-Za-z_]\w*):(?=[\s)]|$)\s*(?P<next>\w*)")
+# Compiled on first use (re's cache): most queries have no `~` and no `:`.
+_FUZZY = r'(?<![\\"])(?P<word>[^\s"~()]+)~(?P<distance>[0-9]+)'
+_EMPTY_FIELD = r"(?:^|(?<=[\s(]))(?P<field>[A-Za-z_]\w*):(?=[\s)]|$)\s*(?P<next>\w*)"
 
 
 def _unquoted(text: str) -> str:
     """The query with the inside of every quoted phrase blanked (same length and offsets)."""
+    if '"' not in text:
+        return text
     return re.sub(r'"[^"]*("|$)', lambda m: '"' + " " * (len(m.group()) - 1), text)
 
 
 def _check_typed(text: str) -> None:
     """Mistakes best reported as typed: the parser would read `word~99` as `word~9` and `99`,
     and `subject:` with nothing after it as a word."""
-    for match in _FUZZY.finditer(text):
+    for match in re.finditer(_FUZZY, text) if "~" in text else ():
         distance = int(match["distance"])
         if distance > MAX_FUZZY:
             raise QueryError(
                 f"fuzzy distance {distance} in {match.group()!r} is too large; "
                 f"use ~1 or ~{MAX_FUZZY}"
             )
-    for empty in _EMPTY_FIELD.finditer(text):
+    for empty in re.finditer(_EMPTY_FIELD, text) if ":" in text else ():
         name = empty["field"]
         if name.lower() in USER_FIELDS or name.lower() in FIELD_ALIASES:
             example = f"{name}:{empty['next'] or 'word'}"

@@ -21,7 +21,6 @@ limits are constants and pure checks in kb.search.limits.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -111,7 +110,6 @@ def _build(text: str) -> Any:
         raise QueryError(f"cannot parse the query: {error}") from None
 
 
-_PLAIN = re.compile(r"[A-Za-z0-9]+(?:\s+[A-Za-z0-9]+)*")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})  # OperatorsPlugin
 
 
@@ -119,21 +117,27 @@ def _plain_words(text: str) -> Any | None:
     """The query the parser would build for `text` when it is nothing but plain words (the
     common case), built without importing and setting up whoosh.qparser; else None.
     tests/unit/test_query_plain.py checks the two agree."""
-    if not _PLAIN.fullmatch(text) or not _OPERATORS.isdisjoint(text.split()):
+    words = text.split()  # ASCII letters and digits between white space (no regex to compile)
+    if not words or text[0].isspace() or text[-1].isspace():
+        return None
+    if not all(w.isascii() and w.isalnum() for w in words) or not _OPERATORS.isdisjoint(words):
         return None
     from whoosh.query import NullQuery, Or, Term
 
     fields = schema()
     groups = []
-    for word in re.finditer(r"\S+", text):
+    end = 0
+    for word in words:
+        start = text.index(word, end)  # where it was typed
+        end = start + len(word)
         terms = []
         for name, boost in DEFAULT_FIELDS.items():
-            tokens = list(fields[name].process_text(word.group(), mode="query"))
+            tokens = list(fields[name].process_text(word, mode="query"))
             if len(tokens) > 1:
                 return None  # the parser would make a phrase or group of it
             for token in tokens:
                 term = Term(name, token, boost=boost)  # where it was typed: kb.search.spelling
-                term.startchar, term.endchar = word.span()  # type: ignore[assignment]
+                term.startchar, term.endchar = start, end  # type: ignore[assignment]
                 terms.append(term)
         groups.append(Or(terms) if terms else NullQuery)
     return _any_words()(groups).normalize()

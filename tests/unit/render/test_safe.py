@@ -7,7 +7,9 @@ import json
 import sys
 import unicodedata
 
-from kb.render.base import _UNSAFE, json_safe, one_line, safe
+from kb.render.base import _unsafe_pattern, json_safe, one_line, safe
+
+_UNSAFE = _unsafe_pattern()
 
 UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs"}
 
@@ -22,6 +24,9 @@ def test_the_rule_matches_the_unicode_categories() -> None:
             assert matched, f"U+{code:04X} ({category}) is not escaped"
         elif matched:  # characters later versions of Unicode made format characters
             assert category == "Cn", f"U+{code:04X} ({category}) is escaped for nothing"
+        if matched:  # safe() skips the pattern for printable text: never for one of these
+            assert not char.isprintable(), f"U+{code:04X} is printable to Python"
+            assert safe(char) != char and safe(f"a{char}b") != f"a{char}b"
 
 
 def test_escapes_are_visible_and_bytes_of_file_names_shown_as_bytes() -> None:
