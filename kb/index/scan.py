@@ -10,15 +10,46 @@ checking a 100k-file KB is a string and a buffer comparison instead of building 
 100k tuples (a tenth of a second and tens of MB).
 """
 
+import time
+import zlib
 from array import array
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from kb.entries.kinds import EntryKind, kind_at
 from kb.entries.walk import walk_stats
 
 Stat = tuple[int, int]  # (size, mtime_ns)
+RACY_NS = 2_000_000_000  # files modified this close to a scan are also checked by content
+
+if TYPE_CHECKING:
+    from kb.index.store import Manifest
+
+
+class Counts:
+    """Documents added, updated and removed by an index update."""
+
+    def __init__(self, added: int = 0, updated: int = 0, removed: int = 0) -> None:
+        self.added, self.updated, self.removed = added, updated, removed
+
+
+def now_ns() -> int:
+    """The time a scan starts, in nanoseconds (compared with files' mtimes)."""
+    return time.time_ns()
+
+
+def racy_changed(root: Path, manifest: "Manifest") -> frozenset[str]:
+    """Files modified too close to the last scan to trust their mtime (manifest.racy: path ->
+    crc32) whose content no longer matches their checksum (or cannot be read)."""
+    changed = set()
+    for path, crc in manifest.racy.items():
+        try:
+            if zlib.crc32((root / path).read_bytes()) != crc:
+                changed.add(path)
+        except OSError:
+            changed.add(path)
+    return frozenset(changed)
 
 
 class Listing(NamedTuple):

@@ -17,24 +17,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from kb.index.fields import fact_document, fact_record, record_from_stored, thesaurus_record
-from kb.index.scan import Changes, Stat, kind_of
+from kb.index.scan import RACY_NS, Changes, Counts, Stat, kind_of
 from kb.index.store import Manifest
-
-RACY_NS = 2_000_000_000  # files modified this close to a scan are also checked by content
-
-
-class Counts:
-    """Documents added, updated and removed by an index update."""
-
-    def __init__(self, added: int = 0, updated: int = 0, removed: int = 0) -> None:
-        self.added, self.updated, self.removed = added, updated, removed
 
 
 def _read(root: Path, relpath: str, kind: str, manifest: Manifest) -> dict[str, Any] | None:
@@ -65,18 +55,6 @@ def _racy(
                 manifest.racy[path] = zlib.crc32((root / path).read_bytes())
             except OSError:
                 continue
-
-
-def racy_changed(root: Path, manifest: Manifest) -> frozenset[str]:
-    """Files whose content no longer matches their checksum (or cannot be read)."""
-    changed = set()
-    for path, crc in manifest.racy.items():
-        try:
-            if zlib.crc32((root / path).read_bytes()) != crc:
-                changed.add(path)
-        except OSError:
-            changed.add(path)
-    return frozenset(changed)
 
 
 def _settings(root: Path, manifest: Manifest) -> None:
@@ -287,7 +265,3 @@ def _affected(ix: Any, touched: dict[str, set[str]], skip: set[str]) -> list[dic
                     if stored["path"] not in skip:
                         records[stored["path"]] = record_from_stored(json.loads(stored["data"]))
     return [records[path] for path in sorted(records)]
-
-
-def now_ns() -> int:
-    return time.time_ns()

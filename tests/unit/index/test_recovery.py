@@ -140,7 +140,7 @@ def test_a_deleted_index_directory_is_rebuilt_silently(mini_kb: Path) -> None:
 def test_a_failed_rebuild_leaves_the_previous_index(
     mini_kb: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kb.index import opening as freshness
+    from kb.index import writer
     from kb.search.api import index
 
     healthy = results(mini_kb)
@@ -150,7 +150,7 @@ def test_a_failed_rebuild_leaves_the_previous_index(
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr(freshness, "build_all", fail)
+        patch.setattr(writer, "build_all", fail)  # what opening imports to build
         with pytest.raises(KeyboardInterrupt):
             index(mini_kb, rebuild=True)
     assert generation(mini_kb) == old
@@ -218,19 +218,19 @@ def test_a_damaged_index_makes_room_before_the_rebuild(
 ) -> None:
     """A disk with room for one index: the damaged one is of no use, so it is removed before
     the new one is built, not after."""
-    from kb.index import opening
+    from kb.index import writer
 
     healthy = results(mini_kb)
     old = generation(mini_kb)
     truncate(files(old, "*.seg")[0])
     seen_during_build: list[bool] = []
-    real_build_all = opening.build_all
+    real_build_all = writer.build_all
 
     def build_all(*args: object, **kwargs: object) -> object:
         seen_during_build.append(old.exists())
         return real_build_all(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(opening, "build_all", build_all)
+    monkeypatch.setattr(writer, "build_all", build_all)
     notices: list[str] = []
     assert results(mini_kb, notices) == healthy
     assert seen_during_build == [False]
