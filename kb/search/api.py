@@ -60,6 +60,7 @@ class SearchResult:
         self.unfiltered: int | None = None  # matches without the filters, when they left none
         self.problems: list[str] = []  # entries skipped as invalid
         self.limit: int | None = None  # the limit searched with (None: every match)
+        self.complete = False  # whether `hits` are every match (then `total` needs no count)
 
     def __repr__(self) -> str:
         return f"SearchResult({self.query!r}, {len(self.hits)} hits)"
@@ -94,21 +95,28 @@ class _Wanted:
 _ON_HIT = ("id", "score", "statement")  # what a Hit holds without its stored record
 
 
-def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit]:
-    """The best hits, facts matching every word first, then by score and id."""
+def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> tuple[list[Hit], bool]:
+    """The best hits, facts matching every word first, then by score and id; and whether they
+    are every match (nothing left out by the limit: the total is known without counting)."""
     hits: list[Hit] = []
     seen: set[int] = set()
+    complete = True
     for query in ([parsed.all_words] if parsed.all_words is not None else []) + [parsed.query]:
         limit = None if wanted.limit is None or wanted.sort else wanted.limit - len(hits)
         if limit == 0:
+            complete = False  # the facts with every word filled the limit: the rest untold
             break
         tier = []
-        for docnum, score in best(searcher, query, limit, filter=where, mask=seen or None):
+        wider = None if limit is None else limit + 1  # one more: to know whether there are more
+        for docnum, score in best(searcher, query, wider, filter=where, mask=seen or None):
             stored = searcher.stored_fields(docnum)
             data = stored["data"] if wanted.records or wanted.highlight else None
-            tier.append(Hit(stored["id"], score, stored["statement"], data))
-            seen.add(docnum)
-        hits += sorted(tier, key=lambda hit: (-round(hit.score, 9), hit.id))
+            tier.append((Hit(stored["id"], score, stored["statement"], data), docnum))
+        tier.sort(key=lambda item: (-round(item[0].score, 9), item[0].id))
+        complete = limit is None or len(tier) <= limit
+        tier = tier[:limit]  # the first `limit` of the best limit + 1 are the best `limit`
+        seen.update(docnum for _, docnum in tier)
+        hits += [hit for hit, _ in tier]
     if wanted.sort is not None:  # `--sort FIELD`: every match by that field, then the limit
         from kb.entries.ordering import ordered
 
@@ -116,7 +124,7 @@ def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> list[Hit
             return getattr(hit, field) if field in _ON_HIT else hit.record.get(field)
 
         hits = ordered(hits, wanted.sort, value)[: wanted.limit]
-    return hits
+    return hits, complete
 
 
 def _search_once(
@@ -127,7 +135,9 @@ def _search_once(
     with opened.searcher() as searcher:  # ranks as a fresh build would (kb.index.livestats)
         reader = live_reader(searcher)  # live documents only
         parsed, text = prepare(checked, reader, thesaurus), checked.text
-        result = SearchResult(text, text, _run(searcher, parsed, where, wanted))
+        hits, complete = _run(searcher, parsed, where, wanted)
+        result = SearchResult(text, text, hits)
+        result.complete = complete
         if not result.hits or _several_words(parsed):
             parsed = _correct(searcher, parsed, where, wanted, result, thesaurus)
         if not result.hits and where is not None:
@@ -139,7 +149,7 @@ def _search_once(
             _highlight(result.hits, positive_terms(parsed.query, reader))
         # The total is always known: counted when the limit may have cut the hits.
         cut = wanted.limit is not None and len(result.hits) >= wanted.limit
-        counted = wanted.count_all or cut
+        counted = wanted.count_all or (cut and not result.complete)
         result.total = _count(searcher, parsed.query, where) if counted else len(result.hits)
         result.limit = wanted.limit
     result.problems = sorted(opened.manifest.problems.values())
@@ -179,11 +189,11 @@ def _correct(
         if not result.hits or (
             keywords(parsed.text, parsed.query) and searcher.search(together, filter=where, limit=1)
         ):
-            hits = _run(searcher, corrected, where, wanted)
+            hits, complete = _run(searcher, corrected, where, wanted)
             if hits:
                 if result.hits:
                     result.unmatched = _typed(parsed.text, missing)
-                result.hits, result.query = hits, better
+                result.hits, result.query, result.complete = hits, better, complete
                 return corrected
         result.suggestion = better
     if result.hits:

@@ -282,3 +282,29 @@ def test_the_count_of_matches_is_the_number_of_hits(
     counted = search(root, text, Filters.of(**filters), limit=1, index_dir=index_dir, count=True)
     assert counted.total == len(ids(kb, text, **filters))
     assert counted.total is not None and counted.total >= len(counted.hits)
+
+
+@pytest.mark.parametrize(
+    ("text", "filters"),
+    [
+        ("widgetol", {}),
+        ("bladder OR widgetol", {}),
+        ("widgetol bladder", {}),  # facts with every word first, then the others
+        ("bladder OR widgetol", {"subject": "widgetol"}),
+        ("gizmo OR widgetol OR gadgetine", {}),
+    ],
+)
+def test_the_total_is_exact_whatever_the_limit(
+    kb: tuple[Path, str], text: str, filters: dict[str, str]
+) -> None:
+    """Below, at and above the number of matches, the total is that number, counted or known
+    from the hits (a limit that cut nothing), and the hits are the first of every match."""
+    root, index_dir = kb
+    every = search(root, text, Filters.of(**filters), limit=None, index_dir=index_dir)
+    matched = [hit.id for hit in every.hits]
+    assert len(matched) >= 2, matched
+    for limit in range(1, len(matched) + 2):
+        result = search(root, text, Filters.of(**filters), limit=limit, index_dir=index_dir)
+        assert result.total == len(matched), (limit, result.total)
+        assert [hit.id for hit in result.hits] == matched[:limit]
+        assert result.complete == (limit >= len(matched))
