@@ -123,6 +123,7 @@ def _run(searcher: Any, parsed: Parsed, where: Any, wanted: _Wanted) -> tuple[li
         def value(hit: Hit, field: str) -> Any:
             return getattr(hit, field) if field in _ON_HIT else hit.record.get(field)
 
+        complete = wanted.limit is None or len(hits) <= wanted.limit
         hits = ordered(hits, wanted.sort, value)[: wanted.limit]
     return hits, complete
 

@@ -9,6 +9,7 @@ import pytest
 
 from kb.core.errors import QueryError, UsageError
 from kb.entries.filters import Filters
+from kb.entries.ordering import SortKey
 from kb.search import limits
 from kb.search.api import search
 from kb.search.query import parse
@@ -284,6 +285,9 @@ def test_the_count_of_matches_is_the_number_of_hits(
     assert counted.total is not None and counted.total >= len(counted.hits)
 
 
+BY_ID = SortKey("id", False)
+
+
 @pytest.mark.parametrize(
     ("text", "filters"),
     [
@@ -308,3 +312,6 @@ def test_the_total_is_exact_whatever_the_limit(
         assert result.total == len(matched), (limit, result.total)
         assert [hit.id for hit in result.hits] == matched[:limit]
         assert result.complete == (limit >= len(matched))
+        where = Filters.of(**filters)
+        by_id = search(root, text, where, limit=limit, index_dir=index_dir, sort=BY_ID)
+        assert by_id.total == len(matched) and len(by_id.hits) == min(limit, len(matched))
