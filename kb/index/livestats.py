@@ -310,10 +310,13 @@ def best(searcher: Any, query: Any, limit: int | None, **options: Any) -> list[t
     Searcher.search (filter, mask)."""
     if limit is None:
         return [(hit.docnum, hit.score) for hit in searcher.search(query, limit=None, **options)]
-    found = _collect(searcher, query, limit + 1, options)
-    if len(found) > limit and round(found[-1][1], 9) == round(found[limit - 1][1], 9):
-        # documents tie across the cut: every match, to find all of those that tie
-        found = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=None, **options)]
+    size = limit + 1
+    found = _collect(searcher, query, size, options)
+    while len(found) == size and round(found[-1][1], 9) == round(found[limit - 1][1], 9):
+        # documents tie across the cut: collect more, until one scores below the cut (all that
+        # tie are then in) or there are no more (cheaper than scoring every match at once)
+        size *= 8
+        found = _collect(searcher, query, size, options)
     cut = round(found[limit - 1][1], 9) if len(found) >= limit else None
     kept = [item for item in found if cut is None or round(item[1], 9) > cut]
     tied = [item for item in found if cut is not None and round(item[1], 9) == cut]
