@@ -51,6 +51,19 @@ def test_a_filter_that_removes_every_hit_says_so(runner: CliRunner, mini_kb: Pat
     assert "with --topic risks --tag potency; 5 facts match without the filters" in result.stderr
 
 
+def test_the_message_names_every_filter_min_reliability_too(
+    runner: CliRunner, mini_kb: Path
+) -> None:
+    result = kb_search(
+        runner, mini_kb, "blog", "--min-reliability", "high", "--topic", "pharmacology"
+    )
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        "kb: no facts match 'blog' with --topic pharmacology --min-reliability high; "
+        "2 facts match without the filters\n"
+    )
+
+
 def test_no_match_without_filters_is_the_usual_message(runner: CliRunner, mini_kb: Path) -> None:
     result = kb_search(runner, mini_kb, "zzyzx", "--status", "refuted")
     assert result.exit_code == 1 and result.stderr == "kb: no facts match 'zzyzx'\n"
