@@ -60,9 +60,10 @@ def save(path: Path, text: str, original: bytes | None) -> None:
     write_atomic(path, text)
 
 
-def keep_draft(name: str, text: str) -> Path:
-    """Keep a rejected draft outside the KB (in the temporary directory); its path."""
+def keep_draft(name: str, text: str | bytes) -> Path:
+    """Keep a rejected draft outside the KB (in the temporary directory), byte for byte when
+    it is bytes (a draft that is not UTF-8); its path."""
     handle, where = tempfile.mkstemp(prefix=f"kb-draft-{Path(name).stem}-", suffix=".toml")
-    with open(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
+    with open(handle, "wb") as stream:
+        stream.write(text if isinstance(text, bytes) else text.encode("utf-8"))
     return Path(where)

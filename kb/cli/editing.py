@@ -51,24 +51,29 @@ def edit_until_valid(
     """Edit `text` (meant for `target`, which holds `original`; None: a new file) until it is
     valid, then save it. False when there was nothing to save (no change); KbError when the
     edit is abandoned (its text is kept, and the message says where)."""
-    from kb.author.edit import check_draft, keep_draft, save
-    from kb.entries.loading import display_path
+    from kb.author.edit import Checked, check_draft, keep_draft, save
+    from kb.entries.loading import decode_entry, display_path
 
     with tempfile.TemporaryDirectory(prefix="kb-edit-") as folder:
         draft = Path(folder) / target.name
         draft.write_text(text, encoding="utf-8")
-        edited = text
+        edited: str | None = text
+        kept: str | bytes = text
         while True:
             if edit_first:
                 run_editor(draft)
-                raw = draft.read_bytes()
+                raw = _read_draft(draft, target)
                 if original is not None and raw == original:
                     message(f"{display_path(target)}: no change", "")
                     return False
-                edited = raw.decode("utf-8", errors="replace")
+                edited, bad = decode_entry(raw, display_path(target))
+                kept = raw
             edit_first = True
-            checked = check_draft(root, kind, target, edited, snapshots, new=original is None)
-            if not checked.errors:
+            if edited is None:  # not UTF-8: KB001, and the bytes kept as they are
+                checked = Checked([bad] if bad else [], [])
+            else:
+                checked = check_draft(root, kind, target, edited, snapshots, new=original is None)
+            if not checked.errors and edited is not None:
                 save(target, edited, original)
                 for found in checked.others:
                     message(str(found), found.severity)
@@ -77,5 +82,19 @@ def edit_until_valid(
             for found in [*checked.errors, *checked.others]:
                 detail(str(found))
             if not ask_again():
-                kept = keep_draft(target.name, edited)
-                raise KbError(f"edit abandoned, nothing saved; your text is kept in {kept}")
+                where = keep_draft(target.name, kept)
+                raise KbError(f"edit abandoned, nothing saved; your text is kept in {where}")
+
+
+def _read_draft(draft: Path, target: Path) -> bytes:
+    """The text the editor saved; KbError when it left none to read (it removed the file, or
+    put something else in its place)."""
+    from kb.entries.loading import display_path
+
+    try:
+        return draft.read_bytes()
+    except OSError as error:
+        raise KbError(
+            f"the editor left no text to read for {display_path(target)} "
+            f"({error.strerror or error}); nothing saved"
+        ) from None

@@ -92,6 +92,8 @@ def parse_search(args: list[str]) -> SearchRequest | None:
     ):
         return None
     kb_path = _text(options, "kb_path")
+    if kb_path == "" or _text(options, "index_dir") == "":
+        return None  # an empty path: typer's usage error
     filters = Filters.of(
         **{name: options.get(name) for name in (*FILTER_NAMES, "min_reliability")}  # type: ignore[arg-type]
     )

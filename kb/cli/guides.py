@@ -23,10 +23,11 @@ WORDS AND QUESTIONS
   bladder damage        facts with any of the words, ranked; facts with all of them first
                         (a word in {COMMON:.0%} of the facts or more, such as "ketamine" in
                         a KB about ketamine, only adds to the ranking)
-  how fast does ketamine work
+  how fast does ketamine work?
                         questions work: question words and filler (how, does, what, my,
                         not, ...) weigh {FILLER_WEIGHT:g} of a word and are not required, and
-                        the KB's thesaurus adds what a question's words mean
+                        the KB's thesaurus adds what a question's words mean; a ? that
+                        ends the query is a question mark, not a wildcard
   Words match without regard to case or accents (cafe finds café), by stem (damaging
   finds damage). Numbers are words: 5, 4.5, 1962, 26%, 100,000. Chinese, Japanese and
   Korean text is split into characters: a word is found inside a sentence.
@@ -39,7 +40,8 @@ PHRASES, OPERATORS, PATTERNS
   medicat*   bla?der    wildcards, compared with the words as written (* any letters,
                         ? one); each word they match is searched as if typed
   esketamin~   spravto~2
-                        fuzzy: words within 1 (or 2) edits, with the same first letter
+                        fuzzy: words within 1 (or 2) edits (two letters swapped are
+                        one), with the same first letter
   ketamine^3 bladder    weigh a word (or a group) more
   Operators are upper case: lower-case and, or, not are words.
 

@@ -46,7 +46,7 @@ def prepare_streams() -> bool:
     if _isatty(sys.stdin):
         _reconfigure(sys.stdin, errors="surrogateescape")
     else:
-        _reconfigure(sys.stdin, encoding="utf-8", errors="surrogateescape")
+        _reconfigure(sys.stdin, encoding="utf-8-sig", errors="surrogateescape")  # BOM: dropped
     if sys.stdout is None:
         return False
     _reconfigure(sys.stdout, errors="replace")

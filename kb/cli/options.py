@@ -38,10 +38,27 @@ def format_option(renderers: Iterable[Format]) -> Any:
     )
 
 
+def path_value(value: str) -> Path:
+    """A path given on the command line: an empty one (`--kb ""`, an unset shell variable) is a
+    usage error, never the working directory that `Path("")` would be."""
+    if not value:
+        raise typer.BadParameter("an empty path (give one, or leave it out)")
+    return Path(value)
+
+
+def text_path(value: str | None) -> str | None:
+    """`path_value`'s check for a path option kept as text."""
+    if value is not None:
+        path_value(value)
+    return value
+
+
 KbOpt = Annotated[
     Path | None,
     typer.Option(
         "--kb",
+        parser=path_value,
+        metavar="<path>",
         help="Knowledge base directory (default: $KB_DIR, else the nearest "
         "entries/kb.toml, else the shipped KB).",
         show_default=False,
@@ -99,6 +116,7 @@ IndexDirOpt = Annotated[
     str | None,
     typer.Option(
         "--index-dir",
+        callback=text_path,
         help="Search index directory (default: $KB_INDEX_DIR, else "
         "the user cache directory, keyed by the KB's path).",
         show_default=False,
@@ -117,6 +135,7 @@ SnapshotsOpt = Annotated[
     str | None,
     typer.Option(
         "--snapshots",
+        callback=text_path,
         help="Directory of source snapshots (default: $KB_SNAPSHOTS, else kb.toml's snapshots).",
         metavar="DIR",
         show_default=False,

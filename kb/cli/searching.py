@@ -5,7 +5,6 @@ from typing import Any, NamedTuple
 
 from kb.cli import config
 from kb.cli.io import message, notice, output_for, warn_skipped
-from kb.entries.filters import NAMES as FILTER_NAMES
 from kb.entries.filters import Filters
 from kb.render.base import Format, pick
 
@@ -79,9 +78,7 @@ def run_search(request: SearchRequest) -> int:
 
     suggestion = hint([result.suggestion] if result.suggestion else [])
     if result.unfiltered:
-        given = " ".join(
-            f"--{name} {value}" for name in FILTER_NAMES for value in getattr(request.filters, name)
-        )
+        given = request.filters.as_options()
         facts = "1 fact matches" if result.unfiltered == 1 else f"{result.unfiltered} facts match"
         message(f"no facts match {result.asked!r} with {given}; {facts} without the filters", "")
         return 1

@@ -43,6 +43,12 @@ class Filters(NamedTuple):
     def __bool__(self) -> bool:
         return any(self)
 
+    def as_options(self) -> str:
+        """The filters as command-line options, every field (`--topic risks --min-reliability
+        high`), for messages."""
+        given = zip(OPTIONS, self, strict=True)
+        return " ".join(f"{option} {value}" for option, values in given for value in values)
+
 
 NO_FILTERS = Filters()
 

@@ -66,7 +66,8 @@ class RawEntry:
         return self.data is not None and next(errors, None) is None
 
 
-def _decode(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
+def decode_entry(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
+    """An entry file's bytes as text, or KB001 at the first byte that is not UTF-8."""
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as error:
@@ -176,7 +177,7 @@ def read_entry(path: Path, kind: str) -> RawEntry:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        _, bad = _decode(raw, display_path(path))
+        _, bad = decode_entry(raw, display_path(path))
         return RawEntry(path, kind, None, None, (bad,) if bad else ())
     try:
         if text.count(".") >= MAX_KEY_PARTS and _DEEP_KEY.search(text):

@@ -56,8 +56,15 @@ def _unless_out_of_resources(error: OSError) -> None:
         raise error
 
 
+def changed_at(info: os.stat_result) -> int:
+    """When a file last changed, for telling whether it did since the index read it: the later
+    of its mtime and its ctime, in ns. The ctime catches content changed with its mtime put
+    back (`touch -r`, `cp -p`, `rsync -t`, `tar x` of the same size): no one can set it."""
+    return max(info.st_mtime_ns, info.st_ctime_ns)
+
+
 class _Walker:
-    """One walk: paths, their kinds and (when asked) flattened (size, mtime_ns) pairs."""
+    """One walk: paths, their kinds and (when asked) flattened (size, changed_at) pairs."""
 
     def __init__(self, root: Path | str, stat: bool, strays: bool, ordered: bool) -> None:
         self.base = str(root)
@@ -75,7 +82,7 @@ class _Walker:
         self.paths.append(SETTINGS_FILE)
         self.kinds.append(EntryKind.KB)
         if self.stat:
-            self.stats += (info.st_size, info.st_mtime_ns)
+            self.stats += (info.st_size, changed_at(info))
 
     def folder(self, directory: str, prefix: str, kind: EntryKind | None, nested: bool) -> None:
         """Add the files below `directory` (relative path `prefix`). Where the platform allows,
@@ -126,7 +133,7 @@ class _Walker:
                 return
             if self.stat:
                 info = item.stat()
-                self.stats += (info.st_size, info.st_mtime_ns)
+                self.stats += (info.st_size, changed_at(info))
             self.paths.append(prefix + name)
             self.kinds.append(kind)
         except OSError as error:  # vanished or unreadable while walking: as if absent
@@ -165,7 +172,7 @@ def paths_of(root: Path, kind: EntryKind) -> list[Path]:
 
 def walk_stats(root: Path | str) -> tuple[list[str], list[int]]:
     """Every entry file, in the order the file system lists them: paths relative to the root,
-    and each path's size and mtime_ns, flattened into one list (size, mtime, size, ...)."""
+    and each path's size and `changed_at`, flattened into one list (size, time, size, ...)."""
     walker = _Walker(root, stat=True, strays=False, ordered=False)
     walker.entries(ALL_KINDS)
     return walker.paths, walker.stats

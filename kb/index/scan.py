@@ -1,11 +1,13 @@
 """The freshness check: one scandir walk of the KB, a stat per entry file, no parsing.
 
-A scan maps each entry file (its path relative to the KB root, with `/`) to `(size, mtime_ns)`.
-Comparing two scans gives the files added, changed and removed since the index was updated.
-The files are those of kb.entries.walk, the walker every command uses.
+A scan maps each entry file (its path relative to the KB root, with `/`) to `(size, time)`,
+the time being the later of its mtime and ctime (`kb.entries.walk.changed_at`: content changed
+with its mtime put back is seen). Comparing two scans gives the files added, changed and
+removed since the index was updated. The files are those of kb.entries.walk, the walker
+every command uses.
 
 `listing` is the same scan in a compact form (paths in walk order, NUL-separated, and their
-sizes and mtimes as one array of 64-bit integers): what the index manifest stores, so that
+sizes and times as one array of 64-bit integers): what the index manifest stores, so that
 checking a 100k-file KB is a string and a buffer comparison instead of building and comparing
 100k tuples (a tenth of a second and tens of MB).
 """
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from kb.entries.kinds import EntryKind, kind_at
 from kb.entries.walk import walk_stats
 
-Stat = tuple[int, int]  # (size, mtime_ns)
+Stat = tuple[int, int]  # (size, changed_at: the later of mtime and ctime, kb.entries.walk)
 RACY_NS = 2_000_000_000  # files modified this close to a scan are also checked by content
 
 if TYPE_CHECKING:

@@ -33,6 +33,7 @@ import time
 from typing import TYPE_CHECKING
 
 from kb.entries.kinds import FOLDERS, SETTINGS_FILE, kind_at
+from kb.entries.walk import changed_at
 from kb.index.scan import Changes, Stat
 from kb.index.store import Store, WatchState
 from kb.index.watchman import Client, Since, WatchmanError, WatchmanTimeout
@@ -326,4 +327,4 @@ def _entry_stat(root: str, name: str, folders: dict[str, set[str]]) -> Stat | No
             return None
     if base not in names:
         return None  # the name in another case, on a case-insensitive file system
-    return (info.st_size, info.st_mtime_ns)
+    return (info.st_size, changed_at(info))

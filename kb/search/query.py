@@ -66,9 +66,18 @@ class Parsed:
         self.checked = checked  # the query as checked (stage 4), which stage 6 shapes again
 
 
+def _without_question_mark(text: str) -> str:
+    """`text` without the question marks ending it after a word: a question, not a wildcard
+    (`safe?` would be "safer"). (String tests, not a regular expression compiled every search.)"""
+    if not text.endswith("?"):
+        return text
+    before = text.rstrip("?").rstrip()
+    return before if before and (before[-1].isalnum() or before[-1] == "_") else text
+
+
 def parse(text: str) -> Parsed:
     """Parse and check a query (stages 1 to 5); QueryError (exit 2) for anything refused."""
-    text = text.strip()
+    text = _without_question_mark(text.strip())  # `is spravato safe?` asks about "safe"
     check_text(text)  # 1
     query = _build(text)  # 2
     query = _fuzzy_prefix(_whole_keywords(_exclusions(query)))  # 3
@@ -166,6 +175,7 @@ def valid_fields() -> str:
 def _parser() -> Any:
     from whoosh import qparser
     from whoosh.qparser import syntax
+    from whoosh.query import MultiTerm
 
     class AnyWordsGroup(syntax.OrGroup):
         qclass = _any_words()
@@ -194,6 +204,18 @@ def _parser() -> Any:
     parser = qparser.MultifieldParser(
         list(DEFAULT_FIELDS), query_schema(), fieldboosts=DEFAULT_FIELDS, group=AnyWordsGroup
     )
+    analysed = parser.term_query
+
+    def term_query(fieldname: str, text: str, termclass: Any, *args: Any, **kwargs: Any) -> Any:
+        """A wildcard or fuzzy term of a stemmed field keeps the word as typed (folded, never
+        stemmed): `_patterns` compares it with the words as written, which the stem of
+        `ket?mine` ("ket?min") would not match."""
+        if fieldname in STEMMED_FIELDS and issubclass(termclass, MultiTerm):
+            boost = args[0] if args else kwargs.get("boost", 1.0)
+            return termclass(fieldname, fold(text), boost=boost)
+        return analysed(fieldname, text, termclass, *args, **kwargs)
+
+    parser.term_query = term_query  # type: ignore[method-assign]
     parser.remove_plugin_class(qparser.RangePlugin)
     parser.remove_plugin_class(qparser.EveryPlugin)
     parser.replace_plugin(
@@ -277,9 +299,7 @@ def _patterns(query: Any, reader: Any) -> Any:
         key = (type(node), pattern.text, getattr(node, "maxdist", 0))
         if key not in found:
             pattern.fieldname, pattern.text = WORDS_FIELD, fold(pattern.text)
-            found[key] = [
-                t.decode("utf-8") if isinstance(t, bytes) else t for t in pattern._btexts(reader)
-            ]
+            found[key] = _pattern_words(pattern, reader)
         stems = sorted({stem for word in found[key] for stem in fields[field].process_text(word)})
         terms = []
         for stem in stems:
@@ -292,6 +312,32 @@ def _patterns(query: Any, reader: Any) -> Any:
 
     replaced = replace(query)
     return query if replaced == query else replaced.normalize()
+
+
+def _pattern_words(pattern: Any, reader: Any) -> list[str]:
+    """The words as written that a pattern of the words field matches. A fuzzy term counts
+    swapping two neighbouring letters as one edit, as a typist would (`bladdre~1` finds
+    "bladder"); Whoosh's own counts it as two."""
+    from whoosh.query import FuzzyTerm
+
+    words = {_text(t) for t in pattern._btexts(reader)}
+    if isinstance(pattern, FuzzyTerm):
+        text = pattern.text
+        for i in range(max(pattern.prefixlength, 0), len(text) - 1):
+            if text[i] == text[i + 1]:
+                continue
+            swapped = text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+            if pattern.maxdist > 1:
+                near = _copy(pattern)
+                near.text, near.maxdist = swapped, pattern.maxdist - 1
+                words.update(_text(t) for t in near._btexts(reader))
+            elif (WORDS_FIELD, swapped) in reader:
+                words.add(swapped)
+    return sorted(words)
+
+
+def _text(term: Any) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 COMMON = 0.15  # a word in this share of the facts or more ranks, but is not required

@@ -75,6 +75,34 @@ def test_an_invalid_edit_is_never_saved_without_a_terminal(
     kept.unlink()
 
 
+def test_a_draft_that_is_not_utf8_is_kb001_and_kept_byte_for_byte(
+    runner: CliRunner, in_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = (in_kb / FACT).read_bytes()
+    monkeypatch.setenv("EDITOR", editor(tmp_path, 'printf \'id = "\\377"\\n\' > "$1"'))
+    result = runner.invoke(app, ["edit", "widgetol-schedule-iv"])
+    assert result.exit_code == 1
+    assert (in_kb / FACT).read_bytes() == before
+    lines = result.stderr.splitlines()
+    assert lines[1] == f"  {FACT}:1:7: KB001 not UTF-8: byte 0xff cannot be decoded"
+    kept = Path(lines[-1].split("your text is kept in ")[1])
+    assert kept.read_bytes() == b'id = "\xff"\n'
+    kept.unlink()
+
+
+@pytest.mark.parametrize("step", ['rm "$1"', 'rm "$1"; mkdir "$1"'])
+def test_an_editor_that_leaves_no_file_is_one_error(
+    runner: CliRunner, in_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    before = (in_kb / FACT).read_bytes()
+    monkeypatch.setenv("EDITOR", editor(tmp_path, step))
+    result = runner.invoke(app, ["edit", "widgetol-schedule-iv"])
+    assert result.exit_code == 1
+    assert (in_kb / FACT).read_bytes() == before
+    assert result.stderr.startswith(f"kb: error: the editor left no text to read for {FACT} (")
+    assert result.stderr.endswith("); nothing saved\n")
+
+
 def test_edit_again_until_valid(
     runner: CliRunner, in_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -68,3 +68,35 @@ def test_guarded_maps_each_kind_of_error(
 
     assert guarded(body) == code
     assert capsys.readouterr().err.startswith(printed)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "widgetol", "--kb", ""],
+        ["search", "widgetol", "--kb="],
+        ["search", "widgetol", "--index-dir", ""],
+        ["list", "--kb", ""],
+        ["show", "widgetol-schedule-iv", "--context", "--snapshots", ""],
+        ["validate", ""],
+        ["init", ""],
+        ["export", "sqlite", ""],
+        ["index", "--index-dir", ""],
+    ],
+    ids=" ".join,
+)
+def test_an_empty_path_is_a_usage_error_not_the_working_directory(
+    mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """`--kb "$UNSET"` named the working directory: an index was built in it, a KB created."""
+    from tests.cli.kbmain import run_main
+
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("KB_DIR", str(mini_kb))
+    ran = run_main(args)
+    assert ran.code == 2, ran.stderr
+    assert ran.stderr.startswith("kb: error: ") and "an empty path" in ran.stderr
+    assert len(ran.stderr.splitlines()) == 1 and ran.stdout == ""
+    assert list(here.iterdir()) == []

@@ -3,6 +3,7 @@ filters, unknown words and corrections, numbers (docs/search.md)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,19 @@ def test_a_filter_that_removes_every_hit_says_so(runner: CliRunner, mini_kb: Pat
     result = kb_search(runner, mini_kb, "widgetol", "--tag", "potency", "--topic", "risks")
     assert result.exit_code == 1
     assert "with --topic risks --tag potency; 5 facts match without the filters" in result.stderr
+
+
+def test_the_message_names_every_filter_min_reliability_too(
+    runner: CliRunner, mini_kb: Path
+) -> None:
+    result = kb_search(
+        runner, mini_kb, "blog", "--min-reliability", "high", "--topic", "pharmacology"
+    )
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        "kb: no facts match 'blog' with --topic pharmacology --min-reliability high; "
+        "2 facts match without the filters\n"
+    )
 
 
 def test_no_match_without_filters_is_the_usual_message(runner: CliRunner, mini_kb: Path) -> None:
@@ -131,3 +145,28 @@ def test_kb_help_lists_the_guides_and_refuses_an_unknown_one(runner: CliRunner) 
     unknown = runner.invoke(app, ["help", "serch"])
     assert unknown.exit_code == 2
     assert "no guide 'serch' (did you mean 'search'?)" in unknown.stderr
+
+
+@pytest.mark.parametrize("query", ["contr?lled", "contro?led", "synthes?sed", "controlled~"])
+def test_wildcard_and_fuzzy_words_are_not_stemmed(
+    runner: CliRunner, mini_kb: Path, query: str
+) -> None:
+    """The stem of `contr?lled` is "contr?l": compared with the words as written, it found
+    nothing."""
+    typed = kb_search(runner, mini_kb, query.replace("?", "o").rstrip("~"), "-f", "ids")
+    result = kb_search(runner, mini_kb, query, "-f", "ids")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == typed.stdout != ""
+
+
+@pytest.mark.parametrize("question", ["is gizmo potent", "widgetol schedule"])
+@pytest.mark.parametrize("mark", ["?", "??", " ?"])
+def test_a_question_mark_ending_the_query_is_not_a_wildcard(
+    runner: CliRunner, mini_kb: Path, question: str, mark: str
+) -> None:
+    plain = kb_search(runner, mini_kb, question, "-f", "json")
+    asked = kb_search(runner, mini_kb, question + mark, "-f", "json")
+    assert asked.exit_code == plain.exit_code == 0, asked.output
+    assert [h["id"] for h in json.loads(asked.stdout)["hits"]] == [
+        h["id"] for h in json.loads(plain.stdout)["hits"]
+    ]

@@ -318,3 +318,14 @@ def test_ctrl_c_at_a_prompt_exits_130(mini_kb: Path, tmp_path: Path) -> None:
         os.close(leader)
     assert code == 130, seen + rest
     assert b"Traceback" not in seen + rest
+
+
+def test_a_byte_order_mark_starting_stdin_is_dropped(mini_kb: Path) -> None:
+    """Windows tools start UTF-8 text with a BOM: it is not part of the first id."""
+    args = ["show", "-", "--kb", str(mini_kb), "-f", "ids"]
+    ran = run_main(args, stdin=b"\xef\xbb\xbfwidgetol-schedule-iv\r\nwidgetol-bladder-damage\n")
+    assert (ran.code, ran.stdout, ran.stderr) == (
+        0,
+        "widgetol-schedule-iv\nwidgetol-bladder-damage\n",
+        "",
+    )

@@ -11,7 +11,7 @@ import typer
 from kb.cli import config
 from kb.cli.completion import complete_fact_ids
 from kb.cli.io import data_stream, message
-from kb.cli.options import KbOpt, SnapshotsOpt
+from kb.cli.options import KbOpt, SnapshotsOpt, path_value
 from kb.render.base import one_line
 
 if TYPE_CHECKING:
@@ -165,7 +165,9 @@ def edit_command(
 def init_command(
     directory: Annotated[
         Path,
-        typer.Argument(help="Where to create it (default: here).", show_default=False),
+        typer.Argument(
+            help="Where to create it (default: here).", show_default=False, parser=path_value
+        ),
     ] = Path("."),
     name: Annotated[
         str | None,

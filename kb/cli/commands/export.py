@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kb.cli.io import data_stream, message
-from kb.cli.options import KbOpt, open_kb, warn_skipped
+from kb.cli.options import KbOpt, open_kb, path_value, warn_skipped
 from kb.render.base import json_safe
 
 export_app = typer.Typer(
@@ -24,7 +24,12 @@ export_app = typer.Typer(
 def export_sqlite_command(
     out: Annotated[
         Path,
-        typer.Argument(help="The database file to write.", metavar="OUT.db", show_default=False),
+        typer.Argument(
+            help="The database file to write.",
+            metavar="OUT.db",
+            show_default=False,
+            parser=path_value,
+        ),
     ],
     force: Annotated[bool, typer.Option("--force", help="Replace OUT.db when it exists.")] = False,
     kb_path: KbOpt = None,

@@ -10,7 +10,14 @@ import typer
 
 from kb.cli import config
 from kb.cli.io import data_stream, message, output_for
-from kb.cli.options import ColorOpt, KbOpt, NoColorOpt, SnapshotsOpt, format_option
+from kb.cli.options import (
+    ColorOpt,
+    KbOpt,
+    NoColorOpt,
+    SnapshotsOpt,
+    format_option,
+    path_value,
+)
 from kb.core.errors import UsageError
 from kb.entries.jsonschema import SCHEMA_KINDS
 from kb.render.base import pick
@@ -22,7 +29,8 @@ def validate_command(
         list[Path] | None,
         typer.Argument(
             help="Entry files to report on (default: the whole KB). Cross-file rules still use "
-            "the whole KB."
+            "the whole KB.",
+            parser=path_value,
         ),
     ] = None,
     strict: Annotated[

@@ -213,3 +213,17 @@ def test_files_listed_in_another_order_are_saved_once_in_that_order(
     assert len(updates) == 1
     assert ids(mini_kb, "bladder") == ["widgetol-bladder-damage"]
     assert len(updates) == 1  # fresh: no lock, no update
+
+
+def test_content_changed_with_its_mtime_put_back_is_seen(mini_kb: Path, tmp_path: Path) -> None:
+    """`cp -p`, `rsync -t`, `touch -r` or `tar x` can put a file's mtime back after changing it
+    (same size): its ctime, which no one can set, still moves."""
+    path = fact_file(mini_kb, "widgetol-bladder-damage")
+    old = 1_600_000_000_000_000_000
+    os.utime(path, ns=(old, old))
+    where = str(tmp_path / "index")
+    assert ids(mini_kb, "bladder", index_dir=where) == ["widgetol-bladder-damage"]
+    text = path.read_text()
+    path.write_text(text.replace("the bladder.", "the kidney. "))
+    os.utime(path, ns=(old, old))
+    assert ids(mini_kb, "kidney", index_dir=where) == ["widgetol-bladder-damage"]
