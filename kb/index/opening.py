@@ -158,6 +158,7 @@ def _update_watched(store: Store, started: float, watcher: "Watcher") -> Opened 
     """Under the lock: ask watchman again (another process may have updated the index
     meanwhile) and update just the files it reports. None when it cannot say (then walk)."""
     from kb.index.watching import LinkFound, changed_files
+    from kb.index.writer import apply_changes, discard_debris
 
     generation, _ = store.generation()
     if generation is None:
@@ -167,8 +168,6 @@ def _update_watched(store: Store, started: float, watcher: "Watcher") -> Opened 
         return None
     directory = store.dir / generation
     manifest = store.read_manifest(generation)
-    from kb.index.writer import apply_changes, discard_debris
-
     discard_debris(directory, manifest.index_files)  # of an update that failed or was killed
     if fingerprint(directory) != manifest.index_files:
         raise IndexDamaged("index files truncated, changed or deleted")
@@ -201,6 +200,8 @@ def _update(store: Store, started: float, walk: Walk | None) -> Opened | None:
     as it is now). None when there is none yet; IndexDamaged (or what Whoosh raises) when it
     cannot be used. (An older walk is safe: the manifest records what was indexed, and what
     changed since is seen by the next search.)"""
+    from kb.index.writer import apply_changes, discard_debris
+
     generation, why = store.generation()
     if generation is None:
         if why is None:
@@ -208,8 +209,6 @@ def _update(store: Store, started: float, walk: Walk | None) -> Opened | None:
         raise IndexDamaged(why)
     directory = store.dir / generation
     manifest = store.read_manifest(generation)
-    from kb.index.writer import apply_changes, discard_debris
-
     discard_debris(directory, manifest.index_files)  # of an update that failed or was killed
     if fingerprint(directory) != manifest.index_files:
         raise IndexDamaged("index files truncated, changed or deleted")
